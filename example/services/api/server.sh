@@ -1,0 +1,3 @@
+#!/bin/sh
+greeting api
+echo "api would listen on ${PORT}"
