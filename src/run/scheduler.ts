@@ -72,7 +72,8 @@ class GraphRun<T> {
   constructor(options: RunGraphOptions<T>) {
     validate(options);
     this.#options = options;
-    this.#queue = new PQueue({ concurrency: options.concurrency });
+    // Started once the first ready nodes are all queued, so the longest chain starts first.
+    this.#queue = new PQueue({ concurrency: options.concurrency, autoStart: false });
     const lengths = criticalPathLengths(options.nodes, options.order);
     this.#priority = options.priority ?? ((name) => lengths.get(name) ?? 0);
   }
@@ -82,7 +83,10 @@ class GraphRun<T> {
     const onAbort = (): void => this.#stop({ kind: 'interrupted' });
     signal.addEventListener('abort', onAbort, { once: true });
     try {
-      const outcomes = await Promise.all(order.map((name) => this.#execution(name)));
+      const executions = order.map((name) => this.#execution(name));
+      await nextMacrotask();
+      this.#queue.start();
+      const outcomes = await Promise.all(executions);
       return new Map(order.map((name, index) => [name, outcomes[index] ?? unreachableOutcome(name)]));
     } finally {
       signal.removeEventListener('abort', onAbort);
@@ -111,6 +115,9 @@ class GraphRun<T> {
           if (!this.#waiting.delete(name)) return; // settled by a stop while it waited
           const late = this.#gate();
           resolve(late === undefined ? await this.#runNode(name) : this.#skip(name, late));
+          // Dependents this node made ready reach the queue through promise callbacks; holding the
+          // slot until those have run lets priority, not callback order, pick the next node.
+          await nextMacrotask();
         },
         { priority: this.#priority(name) },
       );
@@ -187,4 +194,9 @@ function validate(options: RunGraphOptions<unknown>): void {
 
 function unreachableOutcome(name: string): never {
   throw new Error(`runGraph: no outcome for ${name}`);
+}
+
+/** Resolves after every pending promise callback has run. */
+function nextMacrotask(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
