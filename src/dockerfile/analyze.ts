@@ -1,0 +1,110 @@
+import { DockerfileParser, type Arg, type Copy, type Env, type From, type Run } from 'dockerfile-ast';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { fail, ok, type Result } from '../util/result.js';
+import type { AnalyzeContext } from './context.js';
+import { analyzeFrom, collectStageNames } from './from-instruction.js';
+import { checkInstructions } from './instruction-checks.js';
+import { platformArgs } from './platform.js';
+import { toLocation } from './positions.js';
+import { VariableScope, type ArgSources } from './scope.js';
+import { analyzeCopy, analyzeRunMounts } from './stage-sources.js';
+import type { DockerfileAnalysis } from './types.js';
+
+/** What analyzeDockerfile reads. */
+export interface AnalyzeOptions {
+  /** Path used in locations (absolute, as SourceLocation wants). */
+  file: string;
+  text: string;
+  /** Build args of the image; they override ARG defaults as `--build-arg` does. */
+  buildArgs?: Record<string, string>;
+  /** How messages name the file (a project-relative path); defaults to `file`. */
+  displayPath?: string;
+  /** Target platform `os/arch[/variant]` for TARGETPLATFORM & co.; defaults to the host's. */
+  platform?: string;
+}
+
+/**
+ * Reads a Dockerfile's stages and every FROM / COPY --from / RUN --mount from= reference,
+ * expanding ARGs as the engine would for these build args. Structural errors the engine would
+ * reject come back as usage diagnostics with locations.
+ */
+export function analyzeDockerfile(options: AnalyzeOptions): Result<DockerfileAnalysis, Diagnostic[]> {
+  const { file, text } = options;
+  const displayPath = options.displayPath ?? file;
+  const dockerfile = DockerfileParser.parse(text);
+  const escapeChar = dockerfile.getEscapeCharacter();
+  const diagnostics = checkInstructions(dockerfile, file, displayPath);
+  const instructions = dockerfile.getInstructions();
+  const froms = instructions.filter((i): i is From => i.getKeyword() === 'FROM');
+  const context: AnalyzeContext = {
+    file,
+    displayPath,
+    stageNames: collectStageNames(froms),
+    stageCount: froms.length,
+    stages: [],
+    references: [],
+    diagnostics,
+  };
+
+  const automatic = platformArgs(options.platform);
+  const auto = (name: string): string | undefined => automatic[name];
+  const buildArgs = options.buildArgs ?? {};
+  const globalScope = new VariableScope(escapeChar, auto);
+  const globalArgs: Record<string, string | undefined> = {};
+  let stageScope: VariableScope | undefined;
+
+  for (const instruction of instructions) {
+    switch (instruction.getKeyword()) {
+      case 'FROM':
+        analyzeFrom(context, instruction as From, globalScope);
+        stageScope = new VariableScope(escapeChar);
+        break;
+      case 'ARG': {
+        // Before the first FROM an ARG is global (FROM sees it); in a stage it may inherit one.
+        const scope = stageScope ?? globalScope;
+        const sources: ArgSources = {
+          buildArgs,
+          inherited: stageScope ? (name) => (globalScope.has(name) ? globalScope.get(name) : auto(name)) : auto,
+        };
+        for (const property of (instruction as Arg).getProperties()) {
+          const declared = scope.declareArg(property, sources);
+          if (!declared.ok) report(context, `ARG ${property.getName()}: ${declared.error}`, property.getRange());
+          else if (!stageScope) globalArgs[property.getName()] = declared.value;
+        }
+        break;
+      }
+      case 'ENV':
+        for (const property of (instruction as Env).getProperties()) {
+          const declared = stageScope?.declareEnv(property);
+          if (declared && !declared.ok) report(context, `ENV ${property.getName()}: ${declared.error}`, property.getRange());
+        }
+        break;
+      case 'COPY':
+        if (stageScope) analyzeCopy(context, instruction as Copy, context.stages.length - 1, stageScope);
+        break;
+      case 'RUN':
+        if (stageScope) analyzeRunMounts(context, instruction as Run, context.stages.length - 1, stageScope);
+        break;
+      default:
+        break;
+    }
+  }
+
+  if (diagnostics.length > 0) return fail(diagnostics);
+  return ok({
+    file,
+    ...(options.displayPath !== undefined && { displayPath }),
+    stages: context.stages,
+    references: context.references,
+    globalArgs,
+  });
+}
+
+function report(context: AnalyzeContext, message: string, range: { start: { line: number; character: number }; end: { line: number; character: number } }): void {
+  context.diagnostics.push(
+    diagnostic('usage', message, {
+      location: toLocation(context.file, range.start, range.end),
+      hint: 'Fix the variable substitution; kiln expands it as the engine does.',
+    }),
+  );
+}

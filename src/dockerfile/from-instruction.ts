@@ -1,0 +1,112 @@
+import type { From } from 'dockerfile-ast';
+import { diagnostic } from '../diagnostics/diagnostic.js';
+import { toLocation } from './positions.js';
+import type { VariableScope } from './scope.js';
+import { addImageReference, expandedOrReport, type AnalyzeContext, type ReferenceSite } from './context.js';
+import type { StageInfo } from './types.js';
+
+// BuildKit's stage name rule (instructions/parse.go: validStageName).
+const STAGE_NAME = /^[a-z][a-z0-9-_.]*$/;
+
+/** The stage names of a file (lowercased) → index, read before the walk: names are never expanded. */
+export function collectStageNames(froms: From[]): Map<string, number> {
+  const names = new Map<string, number>();
+  froms.forEach((from, index) => {
+    const args = from.getArguments();
+    const name = args.length === 3 ? args[2]?.getValue().toLowerCase() : undefined;
+    if (name !== undefined && !names.has(name)) names.set(name, index);
+  });
+  return names;
+}
+
+/**
+ * Handles one FROM: checks its shape and stage name, expands its image against the global
+ * scope, and records the stage and its reference.
+ */
+export function analyzeFrom(context: AnalyzeContext, from: From, globalScope: VariableScope): void {
+  const { file } = context;
+  const index = context.stages.length;
+  const args = from.getArguments();
+  const keywordRange = from.getInstructionRange();
+  const image = args[0];
+  if (image === undefined) {
+    context.diagnostics.push(
+      diagnostic('usage', 'FROM requires an image', {
+        location: toLocation(file, keywordRange.start, keywordRange.end),
+        hint: 'Write FROM <image>[:tag] [AS <name>].',
+      }),
+    );
+    // A placeholder keeps later stages at the indexes the engine would give them.
+    context.stages.push({ index, base: '', baseRaw: '', location: toLocation(file, keywordRange.start, keywordRange.end) });
+    return;
+  }
+  const location = toLocation(file, image.getRange().start, image.getRange().end);
+  if ((args.length !== 1 && args.length !== 3) || (args.length === 3 && args[1]?.getValue().toUpperCase() !== 'AS')) {
+    context.diagnostics.push(
+      diagnostic('usage', 'FROM requires either one or three arguments', {
+        location: toLocation(file, keywordRange.start, from.getRange().end),
+        hint: 'Write FROM <image>[:tag] [AS <name>].',
+      }),
+    );
+    context.stages.push({ index, base: '', baseRaw: image.getValue(), location });
+    return;
+  }
+  const name = checkStageName(context, from, index);
+  const raw = image.getValue();
+  const site: ReferenceSite = { kind: 'from', stage: index, raw, location, describe: `FROM ${raw}` };
+  const stage: StageInfo = { index, base: '', baseRaw: raw, location, ...(name !== undefined && { name }) };
+  context.stages.push(stage);
+
+  const platformFlag = from.getPlatformFlag();
+  const platformRaw = platformFlag?.getValue();
+  if (platformFlag && platformRaw) {
+    const platform = globalScope.expand(platformRaw);
+    const range = platformFlag.getValueRange() ?? platformFlag.getRange();
+    if (platform.ok) stage.platform = platform.value.value;
+    else
+      context.diagnostics.push(
+        diagnostic('usage', `FROM --platform=${platformRaw}: ${platform.error}`, {
+          location: toLocation(file, range.start, range.end),
+        }),
+      );
+  }
+
+  const ref = expandedOrReport(context, site, globalScope.expand(raw));
+  if (ref === undefined) return;
+  stage.base = ref;
+  // FROM can only name a stage defined above it; otherwise the name is an image.
+  const earlier = context.stageNames.get(ref.toLowerCase());
+  if (earlier !== undefined && earlier < index) {
+    stage.baseStage = earlier;
+    context.references.push({ kind: 'from', stage: index, raw, ref, stageRef: earlier, location });
+    return;
+  }
+  addImageReference(context, site, ref);
+}
+
+function checkStageName(context: AnalyzeContext, from: From, index: number): string | undefined {
+  const nameArg = from.getArguments()[2];
+  if (nameArg === undefined) return undefined;
+  const name = nameArg.getValue().toLowerCase();
+  const location = toLocation(context.file, nameArg.getRange().start, nameArg.getRange().end);
+  if (!STAGE_NAME.test(name)) {
+    context.diagnostics.push(
+      diagnostic('usage', `invalid stage name "${nameArg.getValue()}"`, {
+        location,
+        hint: 'A stage name starts with a letter and holds only letters, digits, "-", "_" and ".".',
+      }),
+    );
+  }
+  const first = context.stageNames.get(name);
+  if (first !== undefined && first !== index) {
+    const firstStage = context.stages[first];
+    context.diagnostics.push(
+      diagnostic('usage', `duplicate stage name "${name}"`, {
+        location,
+        hint: 'Give each stage its own name.',
+        ...(firstStage && { related: [{ message: `stage "${name}" is first defined here`, location: firstStage.location }] }),
+      }),
+    );
+  }
+  return name;
+}
