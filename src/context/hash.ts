@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import PQueue from 'p-queue';
+import { KilnError, diagnostic } from '../diagnostics/diagnostic.js';
+import type { StatCache } from './stat-cache.js';
+import { sortEntries, type ContextEntry } from './walk.js';
+
+/** The content identity of a build context. */
+export interface ContextDigest {
+  /** `sha256:<hex>` over every entry's path, type, permission bits and content hash. */
+  digest: string;
+  /** Path → sha256 hex of the content (files) or of the target string (symlinks). */
+  files: Map<string, string>;
+  /** Path → fingerprint of the whole entry (type, mode, content); what key records compare. */
+  entries: Map<string, string>;
+  /** Files actually read (cache misses); 0 for an unchanged tree with a warm cache. */
+  read: number;
+}
+
+/** Options of {@link hashContext}. */
+export interface HashContextOptions {
+  /** Files read at once. */
+  concurrency?: number;
+}
+
+/** Hashes a walked context, reading only files whose stat stamp the cache does not know. */
+export async function hashContext(
+  entries: readonly ContextEntry[],
+  cache: StatCache,
+  options: HashContextOptions = {},
+): Promise<ContextDigest> {
+  const files = new Map<string, string>();
+  const queue = new PQueue({ concurrency: options.concurrency ?? 16 });
+  let read = 0;
+  const reads: Promise<void>[] = [];
+  for (const entry of entries) {
+    if (entry.type === 'symlink') {
+      files.set(entry.path, sha256(entry.linkTarget ?? ''));
+    } else if (entry.type === 'file') {
+      const known = cache.get(entry.absolutePath, entry);
+      if (known !== undefined) {
+        files.set(entry.path, known);
+        continue;
+      }
+      reads.push(
+        queue.add(async () => {
+          const hash = await hashFile(entry.absolutePath);
+          read++;
+          cache.set(entry.absolutePath, entry, hash);
+          files.set(entry.path, hash);
+        }),
+      );
+    }
+  }
+  await Promise.all(reads);
+
+  const whole = createHash('sha256');
+  const fingerprints = new Map<string, string>();
+  for (const entry of sortEntries([...entries])) {
+    const fingerprint = entryFingerprint(entry, files.get(entry.path) ?? '');
+    fingerprints.set(entry.path, fingerprint);
+    // NUL cannot occur in a path, so the fields cannot run into each other.
+    whole.update(`${entry.path}\0${fingerprint}\n`);
+  }
+  return { digest: `sha256:${whole.digest('hex')}`, files, entries: fingerprints, read };
+}
+
+/**
+ * type, permission bits (COPY keeps them, so they decide the image; owner and mtime do not:
+ * the tar sends uid 0 and BuildKit's COPY cache ignores mtimes) and content hash.
+ */
+function entryFingerprint(entry: ContextEntry, contentHash: string): string {
+  return `${entry.type}:${(entry.mode & 0o7777).toString(8)}:${contentHash}`;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Streams a file through sha256 (never the whole file in memory). */
+export async function hashFile(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  try {
+    for await (const chunk of createReadStream(file, { highWaterMark: 256 * 1024 })) hash.update(chunk as Buffer);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new KilnError(
+      diagnostic('usage', `cannot read ${file} in the build context: ${code ?? String(error)}`, {
+        hint: code === 'ENOENT' ? 'The file vanished while kiln was hashing it; run again.' : 'Make it readable, or exclude it in .dockerignore.',
+      }),
+    );
+  }
+  return hash.digest('hex');
+}
