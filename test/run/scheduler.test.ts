@@ -165,6 +165,49 @@ describe('runGraph', () => {
     expect(work.started).toEqual([]);
   });
 
+  it('keeps every invariant on random graphs', async () => {
+    let seed = 7;
+    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let trial = 0; trial < 20; trial++) {
+      const graph: Graph = {};
+      for (let i = 0; i < 25; i++) {
+        graph[`n${i}`] = Array.from({ length: i }, (_, j) => `n${j}`).filter(() => random() < 0.1);
+      }
+      const { work, result } = start(graph, { concurrency: 3, keepGoing: true });
+      await flush();
+      const finished = new Set<string>();
+      while (work.pending.size > 0) {
+        const running = [...work.pending.keys()];
+        const name = running[Math.floor(random() * running.length)]!;
+        for (const dependency of graph[name]!) expect(finished).toContain(dependency);
+        finished.add(name);
+        await work.finish(name);
+      }
+      expect(work.maxRunning).toBeLessThanOrEqual(3);
+      expect(new Set(work.started).size).toBe(25);
+      expect(Object.values(statuses(await result)).every((s) => s === 'ok')).toBe(true);
+    }
+  });
+
+  it('uses a given priority instead of the critical path', async () => {
+    const work = new ControlledWork();
+    const result = runGraph({
+      nodes: new Map([['a', { dependencies: [] }], ['b', { dependencies: [] }], ['c', { dependencies: ['a'] }]]),
+      order: ['a', 'b', 'c'],
+      concurrency: 1,
+      keepGoing: false,
+      signal: new AbortController().signal,
+      priority: (name) => (name === 'b' ? 10 : 0),
+      run: work.run,
+    });
+    await flush();
+    expect(work.started).toEqual(['b']);
+    await work.finish('b');
+    await work.finish('a');
+    await work.finish('c');
+    await result;
+  });
+
   it('rejects a graph whose order puts a dependent before its dependency', async () => {
     await expect(start({ app: ['base'], base: [] }).result).rejects.toThrow('app depends on base, which is not before it in the order');
   });
