@@ -1,5 +1,5 @@
 /** Fits the live area into the terminal: which rows show, which collapse into counts. */
-import { countStates, FINISHED_STATES, type ImageRow, type RowState, type RunState, type StateCounts } from '../store.js';
+import { countStates, type ImageRow, type RowState, type RunState, type StateCounts } from '../store.js';
 
 /** Lines the live area needs besides rows: header, summary, a spare so Ink never fills the screen. */
 const CHROME_LINES = 4;
@@ -43,12 +43,4 @@ export function layoutLive(state: RunState, options: { terminalRows: number; com
   const hiddenCounts = new Map<RowState, number>();
   for (const row of live.slice(shown.length)) hiddenCounts.set(row.state, (hiddenCounts.get(row.state) ?? 0) + 1);
   return { counts, collapsed, rows: shown, hidden: [...hiddenCounts].map(([s, count]) => ({ state: s, count })) };
-}
-
-/** Whether every image of the round is finished. */
-export function allFinished(state: RunState): boolean {
-  return state.order.every((name) => {
-    const row = state.rows[name];
-    return row !== undefined && FINISHED_STATES.has(row.state);
-  });
 }

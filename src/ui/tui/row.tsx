@@ -13,6 +13,8 @@ export interface RowProps {
   nameWidth: number;
   /** The clock reading for elapsed times and the spinner. */
   now: number;
+  /** A waiting row's unfinished dependencies; default: all of them. */
+  waitingFor?: readonly string[];
 }
 
 /** A single line, cut with an ellipsis at the terminal's width rather than wrapped. */
@@ -21,10 +23,10 @@ export function Line(props: { children: ReactNode }): ReactNode {
 }
 
 /** The text after the name: what the image is doing or how it ended. */
-function detail(row: ImageRow, now: number): ReactNode {
+function detail(row: ImageRow, now: number, waitingFor: readonly string[]): ReactNode {
   switch (row.state) {
     case 'waiting': {
-      const deps = row.dependsOn.join(', ');
+      const deps = waitingFor.join(', ');
       return <Paint dim>{deps === '' ? 'waiting' : `waiting for ${deps}`}</Paint>;
     }
     case 'queued':
@@ -55,7 +57,7 @@ export function ImageRowLine(props: RowProps): ReactNode {
   const icon = row.state === 'building' ? spinnerAt(props.now) : look.icon;
   return (
     <Line>
-      <Paint tone={look.tone}>{icon}</Paint> <Paint bold>{row.name.padEnd(props.nameWidth)}</Paint>  {detail(row, props.now)}
+      <Paint tone={look.tone}>{icon}</Paint> <Paint bold>{row.name.padEnd(props.nameWidth)}</Paint>  {detail(row, props.now, props.waitingFor ?? row.dependsOn)}
     </Line>
   );
 }

@@ -5,7 +5,7 @@
 import type { ReactNode } from 'react';
 import { Box, Static } from 'ink';
 import { formatSummary } from '../format.js';
-import type { RunState } from '../store.js';
+import { FINISHED_STATES, type RunState } from '../store.js';
 import { unreachable } from '../../util/unreachable.js';
 import { Header } from './header.js';
 import { layoutLive } from './layout.js';
@@ -50,7 +50,7 @@ export function RunView(props: RunViewProps): ReactNode {
           </Line>
         ))}
         {layout.rows.map((row) => (
-          <RowView key={row.name} row={row} nameWidth={nameWidth} now={props.now} />
+          <RowView key={row.name} row={row} nameWidth={nameWidth} now={props.now} waitingFor={row.dependsOn.filter((dep) => !isFinished(state, dep))} />
         ))}
         {layout.hidden.length === 0 ? null : (
           <Line>
@@ -90,4 +90,9 @@ function SettledView(props: { item: SettledItem; nameWidth: number; now: number 
     default:
       return unreachable(item);
   }
+}
+
+function isFinished(state: RunState, name: string): boolean {
+  const row = state.rows[name];
+  return row !== undefined && FINISHED_STATES.has(row.state);
 }
