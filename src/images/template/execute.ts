@@ -1,6 +1,7 @@
 import { isTrue, type FunctionMap } from './functions.js';
 import type { Arg, Command, Pipeline, TemplateNode } from './parse.js';
 import { TemplateError } from './template-error.js';
+import { unreachable } from '../../util/unreachable.js';
 import { printValue, type TemplateValue } from './value.js';
 
 function access(value: TemplateValue, name: string): TemplateValue {
@@ -56,6 +57,8 @@ function run(nodes: readonly TemplateNode[], dot: TemplateValue, functions: Func
         }
         break;
       }
+      default:
+        unreachable(node);
     }
   }
 }
@@ -111,6 +114,8 @@ function evalArg(arg: Arg, dot: TemplateValue, functions: FunctionMap): Template
       return call(arg.name, [], functions);
     case 'pipe':
       return evalPipeline(arg.pipe, dot, functions);
+    default:
+      return unreachable(arg);
   }
 }
 
