@@ -1,0 +1,189 @@
+import path from 'node:path';
+import { diagnostic } from '../diagnostics/diagnostic.js';
+import type { Diagnostic, SourceLocation } from '../diagnostics/diagnostic.js';
+import type { FieldLocations, GroupSpec, ImageSpec, Project } from '../model/project.js';
+import type { ConfigValue, ImageConfig, ImageDefaultsConfig, KilnConfig } from './define-config.js';
+import { interpolate } from './interpolate.js';
+import type { VariableLookup } from './interpolate.js';
+import { isValidRepository, isValidTag } from './reference.js';
+import type { DataPath, ManifestSource } from './source.js';
+
+/** What normalization needs: the validated config, where it came from, and how to expand variables. */
+export interface NormalizeOptions {
+  config: KilnConfig;
+  source: ManifestSource;
+  /** Absolute folder of the manifest. */
+  root: string;
+  lookup: VariableLookup;
+}
+
+/** A normalized project and the problems met on the way (the project is usable for further checks). */
+export interface Normalized {
+  project: Project;
+  problems: Diagnostic[];
+}
+
+/** Turns a validated config into a Project: defaults merged, variables expanded, paths absolute. */
+export function normalizeProject(options: NormalizeOptions): Normalized {
+  const { config, source, root } = options;
+  const problems: Diagnostic[] = [];
+  const expand = (dataPath: DataPath, value: string): string => {
+    const result = interpolate(value, options.lookup);
+    if (result.ok) return result.value;
+    for (const problem of result.error) {
+      const location = source.locateWithin(dataPath, problem.reference) ?? source.locate(dataPath);
+      problems.push(diagnostic('usage', problem.message, { location, ...(problem.hint ? { hint: problem.hint } : {}) }));
+    }
+    return value;
+  };
+  const name = config.name === undefined ? path.basename(root) : expand(['name'], config.name);
+  const registry = config.registry === undefined ? undefined : expand(['registry'], config.registry).replace(/\/+$/, '');
+  const images = new Map<string, ImageSpec>();
+  for (const [imageName, image] of Object.entries(config.images)) {
+    const spec = normalizeImage({ imageName, image, defaults: config.defaults ?? {}, registry, root, source, expand });
+    problems.push(...checkReferences(spec));
+    images.set(imageName, spec);
+  }
+  const groups = new Map<string, GroupSpec>();
+  for (const [groupName, members] of Object.entries(config.groups ?? {})) {
+    groups.set(groupName, {
+      name: groupName,
+      members: [...members],
+      location: at(source, ['groups', groupName], 'key'),
+      memberLocations: members.map((_, index) => at(source, ['groups', groupName, index])),
+    });
+  }
+  const project: Project = {
+    name,
+    root,
+    file: source.file,
+    registry,
+    insecureRegistries: config.insecure_registries ?? [],
+    allowOutsideRoot: config.allow_outside_root ?? false,
+    images,
+    groups,
+  };
+  return { project, problems };
+}
+
+interface ImageInput {
+  imageName: string;
+  image: ImageConfig;
+  defaults: ImageDefaultsConfig;
+  registry: string | undefined;
+  root: string;
+  source: ManifestSource;
+  expand: (dataPath: DataPath, value: string) => string;
+}
+
+function normalizeImage(input: ImageInput): ImageSpec {
+  const { imageName, image, defaults, source, expand } = input;
+  const own: DataPath = ['images', imageName];
+  const locations: FieldLocations & { image: SourceLocation } = { image: at(source, own, 'key') };
+  const note = (field: string, dataPath: DataPath): void => {
+    const location = source.locate(dataPath);
+    if (location) locations[field] = location;
+  };
+  // A field the image sets wins; otherwise `defaults` supplies it.
+  const pick = <K extends keyof ImageDefaultsConfig>(key: K, field: string): ImageDefaultsConfig[K] => {
+    const fromImage = image[key] !== undefined;
+    const value = fromImage ? image[key] : defaults[key];
+    if (value !== undefined) note(field, fromImage ? [...own, key] : ['defaults', key]);
+    return value;
+  };
+  const mergeMap = (key: 'args' | 'labels'): Record<string, string> => {
+    const merged: Record<string, string> = {};
+    const layers: [DataPath, Record<string, ConfigValue> | undefined][] = [
+      [['defaults', key], defaults[key]],
+      [[...own, key], image[key]],
+    ];
+    for (const [layerPath, layer] of layers) {
+      if (layer === undefined) continue;
+      note(key, layerPath);
+      for (const [entryKey, value] of Object.entries(layer)) {
+        merged[entryKey] = expand([...layerPath, entryKey], String(value));
+        note(`${key}.${entryKey}`, [...layerPath, entryKey]);
+      }
+    }
+    return merged;
+  };
+
+  note('context', [...own, 'context']);
+  const context = path.resolve(input.root, image.context);
+  if (image.dockerfile !== undefined) note('dockerfile', [...own, 'dockerfile']);
+  const dockerfile = path.resolve(context, image.dockerfile ?? 'Dockerfile');
+  const tagsFromImage = image.tags !== undefined;
+  const rawTags = pick('tags', 'tags') ?? ['latest'];
+  const tagsPath: DataPath = tagsFromImage ? [...own, 'tags'] : ['defaults', 'tags'];
+  const tags = rawTags.map((tag, index) => {
+    note(`tags.${index}`, [...tagsPath, index]);
+    return expand([...tagsPath, index], tag);
+  });
+  let repository: string;
+  if (image.repository !== undefined) {
+    note('repository', [...own, 'repository']);
+    repository = expand([...own, 'repository'], image.repository);
+  } else if (input.registry !== undefined) {
+    note('repository', ['registry']);
+    repository = `${input.registry}/${imageName}`;
+  } else {
+    repository = imageName;
+  }
+  const dependsOn = image.depends_on ?? [];
+  if (image.depends_on !== undefined) {
+    note('dependsOn', [...own, 'depends_on']);
+    dependsOn.forEach((_, index) => note(`dependsOn.${index}`, [...own, 'depends_on', index]));
+  }
+  const watch = pick('watch', 'watchIgnore');
+  return {
+    name: imageName,
+    context,
+    dockerfile,
+    target: pick('target', 'target'),
+    args: mergeMap('args'),
+    labels: mergeMap('labels'),
+    tags: [...new Set(tags)],
+    repository,
+    dependsOn: [...dependsOn],
+    platform: pick('platform', 'platform'),
+    builder: pick('builder', 'builder'),
+    watchIgnore: [...(watch?.ignore ?? [])],
+    locations,
+  };
+}
+
+/** Tags and repository are only checkable once their variables are expanded. */
+function checkReferences(spec: ImageSpec): Diagnostic[] {
+  const problems: Diagnostic[] = [];
+  spec.tags.forEach((tag, index) => {
+    const location = spec.locations[`tags.${index}`];
+    if (tag === '') {
+      problems.push(
+        diagnostic('usage', `tag of image "${spec.name}" is empty after interpolation`, {
+          location,
+          hint: 'give the variable a value, or a default: ${VAR:-dev}',
+        }),
+      );
+    } else if (!isValidTag(tag) && !tag.includes('${')) {
+      problems.push(
+        diagnostic('usage', `invalid tag "${tag}" for image "${spec.name}"`, {
+          location,
+          hint: 'a tag is up to 128 letters, digits, "_", "." and "-", and does not start with "." or "-"',
+        }),
+      );
+    }
+  });
+  if (!isValidRepository(spec.repository) && !spec.repository.includes('${')) {
+    problems.push(
+      diagnostic('usage', `invalid repository "${spec.repository}" for image "${spec.name}"`, {
+        location: spec.locations['repository'] ?? spec.locations.image,
+        hint: 'a repository is lowercase path components ("acme/api") with an optional registry host first ("127.0.0.1:5000/acme/api")',
+      }),
+    );
+  }
+  return problems;
+}
+
+function at(source: ManifestSource, dataPath: DataPath, part: 'key' | 'value' = 'value'): SourceLocation {
+  return source.locate(dataPath, part) ?? { file: source.file, line: 1, column: 1 };
+}
