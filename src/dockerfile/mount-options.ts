@@ -11,8 +11,9 @@ export interface MountField {
 
 /**
  * Splits a `--mount` value (`type=cache,target=/x`, `"from=a,source=/b"`, `from="a"`) into fields.
- * BuildKit reads it as one CSV record after the flag's own quotes are removed; this does both in
- * one pass so every value keeps its offset in the file (pinBaseImages rewrites it in place).
+ * BuildKit's flag parser removes the quotes first, so a quoted comma still separates fields;
+ * then it reads a CSV record. This does both in one pass so every value keeps its offset in the
+ * file (pinBaseImages rewrites it in place).
  */
 export function parseMountFields(raw: string): MountField[] {
   const fields: MountField[] = [];
@@ -37,10 +38,8 @@ export function parseMountFields(raw: string): MountField[] {
   };
   for (let i = 0; i < raw.length; i++) {
     const ch = raw[i] ?? '';
-    if (quote !== undefined) {
-      if (ch === quote) quote = undefined;
-      else chars.push({ ch, at: i });
-    } else if (ch === '"' || ch === "'") quote = ch;
+    if (quote !== undefined && ch === quote) quote = undefined;
+    else if (quote === undefined && (ch === '"' || ch === "'")) quote = ch;
     else if (ch === ',') flush();
     else chars.push({ ch, at: i });
   }

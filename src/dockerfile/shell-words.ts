@@ -52,6 +52,7 @@ export function expandWord(word: string, options: ExpandOptions): Result<Expansi
     const start = pos;
     while (pos < word.length && NAME_CHAR.test(word[pos] ?? '')) pos++;
     const name = word.slice(start, pos);
+    if (pos >= word.length) throw new ExpansionError(`missing "}" in "${word}"`);
     if (name === '') throw new ExpansionError(`bad substitution in "${word}"`);
     if (word[pos] === '}') {
       pos++;

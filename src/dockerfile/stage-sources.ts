@@ -7,8 +7,9 @@ import { addImageReference, expandedOrReport, type AnalyzeContext, type Referenc
 
 /** Handles `COPY --from=<stage name|index|image>` (ADD has no --from). */
 export function analyzeCopy(context: AnalyzeContext, copy: Copy, stage: number, scope: VariableScope): void {
-  const flag = copy.getFromFlag();
-  if (flag === null) return;
+  // Copy.getFromFlag() only finds --from when it is the sole flag (`COPY --link --from=x` has two).
+  const flag = copy.getFlags().find((f) => f.getName().toLowerCase() === 'from');
+  if (flag === undefined) return;
   const raw = flag.getValue();
   const range = flag.getValueRange() ?? flag.getRange();
   const location = toLocation(context.file, range.start, range.end);

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { normalizeReference, parseReference, sameRepository } from '../../src/dockerfile/index.js';
+import { KilnError } from '../../src/diagnostics/diagnostic.js';
+
+const DIGEST = `sha256:${'a'.repeat(64)}`;
+
+describe('normalizeReference', () => {
+  it.each([
+    ['busybox', { repository: 'docker.io/library/busybox', familiar: 'busybox' }],
+    ['busybox:1.36', { repository: 'docker.io/library/busybox', tag: '1.36', familiar: 'busybox:1.36' }],
+    ['library/busybox', { repository: 'docker.io/library/busybox', familiar: 'busybox' }],
+    ['docker.io/library/busybox:latest', { repository: 'docker.io/library/busybox', tag: 'latest', familiar: 'busybox:latest' }],
+    ['index.docker.io/acme/base', { repository: 'docker.io/acme/base', familiar: 'acme/base' }],
+    ['acme/base', { repository: 'docker.io/acme/base', familiar: 'acme/base' }],
+    ['127.0.0.1:5000/acme/api:1', { repository: '127.0.0.1:5000/acme/api', tag: '1', familiar: '127.0.0.1:5000/acme/api:1' }],
+    ['localhost/api', { repository: 'localhost/api', familiar: 'localhost/api' }],
+    ['localhost:5000/a/b/c', { repository: 'localhost:5000/a/b/c', familiar: 'localhost:5000/a/b/c' }],
+    ['Registry/acme', { repository: 'Registry/acme', familiar: 'Registry/acme' }],
+    ['[::1]:5000/acme/x', { repository: '[::1]:5000/acme/x', familiar: '[::1]:5000/acme/x' }],
+    ['ghcr.io/a_b/c-d.e__f', { repository: 'ghcr.io/a_b/c-d.e__f', familiar: 'ghcr.io/a_b/c-d.e__f' }],
+    [`busybox@${DIGEST}`, { repository: 'docker.io/library/busybox', digest: DIGEST, familiar: `busybox@${DIGEST}` }],
+    [
+      `127.0.0.1:5000/acme/base:1@${DIGEST}`,
+      { repository: '127.0.0.1:5000/acme/base', tag: '1', digest: DIGEST, familiar: `127.0.0.1:5000/acme/base:1@${DIGEST}` },
+    ],
+  ])('%s', (ref, expected) => {
+    expect(normalizeReference(ref)).toEqual(expected);
+  });
+
+  it.each([
+    ['Busybox', 'repository name must be lowercase ("library/Busybox")'],
+    ['acme/Base:1', 'repository name must be lowercase ("acme/Base")'],
+    ['busybox:bad/tag', 'invalid registry host "busybox:bad"'],
+    ['busybox:-x', 'invalid tag "-x"'],
+    ['busybox@sha256:abc', 'invalid digest "sha256:abc"'],
+    [`busybox@sha256:${'A'.repeat(64)}`, `invalid sha256 digest "sha256:${'A'.repeat(64)}" (64 lowercase hex characters expected)`],
+    ['a'.repeat(64), 'a 64-character hexadecimal string is an image ID, not a repository name'],
+    ['acme//base', 'invalid repository name "acme//base"'],
+    ['', 'the reference is empty'],
+  ])('rejects %s', (ref, reason) => {
+    expect(parseReference(ref)).toEqual({ ok: false, error: reason });
+  });
+
+  it('throws a KilnError for a reference that should have been validated', () => {
+    expect(() => normalizeReference('Bad')).toThrow(KilnError);
+  });
+
+  it('matches repositories across spellings', () => {
+    expect(sameRepository('acme/base', 'docker.io/acme/base:1')).toBe(true);
+    expect(sameRepository('busybox', 'docker.io/library/busybox')).toBe(true);
+    expect(sameRepository('127.0.0.1:5000/acme/base', 'acme/base')).toBe(false);
+  });
+});
