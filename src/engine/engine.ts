@@ -10,6 +10,8 @@ export interface EngineInfo {
   buildkit: boolean;
   /** How the engine was reached, for messages (`unix:///run/docker.sock`). */
   address: string;
+  /** False when the engine has no `bridge` network (dockerd --bridge=none): BuildKit RUN then needs network mode host. */
+  bridgeNetwork?: boolean;
 }
 
 /** A build progress update, decoded from BuildKit's trace or the classic builder's stream. */
@@ -23,6 +25,8 @@ export interface BuildRequest {
   context: Readable;
   /** Dockerfile path inside the context tar. */
   dockerfile: string;
+  /** The Dockerfile's path on disk, for the location of Dockerfile diagnostics (default: `dockerfile`). */
+  dockerfileLocation?: string;
   target?: string;
   args?: Record<string, string>;
   labels?: Record<string, string>;
