@@ -32,6 +32,8 @@ export class Authenticator {
   #credentials: Promise<RegistryCredentials | undefined> | undefined;
   #challenge: AuthChallenge | undefined;
   readonly #tokens = new Map<string, CachedToken>();
+  // Concurrent requests with the same scopes (parallel mounts) share one token fetch.
+  readonly #fetching = new Map<string, Promise<string>>();
   readonly #now: () => number;
 
   constructor(options: { transport: TransportOptions; host: string; credentials?: CredentialStore; now?: () => number }) {
@@ -41,13 +43,14 @@ export class Authenticator {
     this.#now = options.now ?? Date.now;
   }
 
-  /** The header to send up front, when the scheme is known and nothing needs fetching. */
+  /** The header to send up front once the scheme is known (fetching a token for new scopes), saving a 401. */
   async current(scopeSet: string[]): Promise<string | undefined> {
     const challenge = this.#challenge;
     if (challenge === undefined) return undefined;
     if (challenge.scheme === 'basic') return this.#basicHeader(await this.#creds());
     const cached = this.#tokens.get(scopeKey(scopeSet));
-    return cached !== undefined && cached.expiresAt > this.#now() ? `Bearer ${cached.token}` : undefined;
+    if (cached !== undefined && cached.expiresAt > this.#now()) return `Bearer ${cached.token}`;
+    return scopeSet.length === 0 ? undefined : `Bearer ${await this.#token(challenge, scopeSet)}`;
   }
 
   /** Answers a 401: returns the header to retry with, or throws an auth error. */
@@ -64,7 +67,7 @@ export class Authenticator {
     }
     if (sent?.startsWith('Bearer ')) this.#tokens.delete(scopeKey(scopeSet));
     const wanted = scopeSet.length > 0 ? scopeSet : (challenge.params.scope?.split(' ') ?? []);
-    return `Bearer ${await this.#fetchToken(challenge, wanted, creds)}`;
+    return `Bearer ${await this.#token(challenge, wanted)}`;
   }
 
   /** The error for a 401 that fresh credentials did not cure. */
@@ -105,6 +108,18 @@ export class Authenticator {
   #basicHeader(creds: RegistryCredentials | undefined): string | undefined {
     if (creds === undefined || 'identitytoken' in creds) return undefined;
     return `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
+  }
+
+  #token(challenge: AuthChallenge, scopeSet: string[]): Promise<string> {
+    const key = scopeKey(scopeSet);
+    let pending = this.#fetching.get(key);
+    if (pending === undefined) {
+      pending = this.#creds()
+        .then((creds) => this.#fetchToken(challenge, scopeSet, creds))
+        .finally(() => this.#fetching.delete(key));
+      this.#fetching.set(key, pending);
+    }
+    return pending;
   }
 
   async #fetchToken(challenge: AuthChallenge, scopeSet: string[], creds: RegistryCredentials | undefined): Promise<string> {

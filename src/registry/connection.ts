@@ -77,11 +77,13 @@ export class RegistryConnection {
   /** Sends a request, answering one auth challenge. Returns any non-401 response; the caller checks it. */
   async call(call: RegistryCall): Promise<HttpResponse> {
     const url = new URL(call.path, this.#base);
+    // Never hand the registry's credentials to another origin (an upload Location may point elsewhere).
+    const sameOrigin = url.origin === new URL(this.#base).origin;
     const send = (authorization: string | undefined): Promise<HttpResponse> =>
       sendHttp(this.#transport, {
         method: call.method,
         url,
-        headers: { ...call.headers, ...(authorization === undefined ? {} : { authorization }) },
+        headers: { ...call.headers, ...(authorization === undefined || !sameOrigin ? {} : { authorization }) },
         ...(call.body === undefined ? {} : { body: call.body }),
         idempotent: call.idempotent,
       });
