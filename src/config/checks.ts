@@ -21,10 +21,11 @@ function checkDependencies(project: Project): Diagnostic[] {
     image.dependsOn.flatMap((dependency, index) => {
       if (project.images.has(dependency)) return [];
       const location = image.locations[`dependsOn.${index}`];
+      const suggestion = didYouMean(dependency, names);
       return [
-        diagnostic('usage', `image "${image.name}" depends on unknown image "${dependency}"${didYouMean(dependency, names)}`, {
+        diagnostic('usage', `image "${image.name}" depends on unknown image "${dependency}"${suggestion}`, {
           location,
-          hint: `images: ${names.join(', ')}`,
+          ...(suggestion === '' ? { hint: `images: ${names.join(', ')}` } : {}),
         }),
       ];
     }),
@@ -132,6 +133,8 @@ function checkPaths(project: Project, image: ImageSpec): Diagnostic[] {
     if (real === undefined) continue;
     const relative = path.relative(root, real);
     if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
+      // A Dockerfile inside an outside context is the same problem: say it once.
+      if (what === 'Dockerfile' && problems.some((problem) => problem.message.startsWith('context of'))) continue;
       problems.push(
         diagnostic('usage', `${what} of image "${image.name}" resolves outside the project root: ${real}`, {
           location,

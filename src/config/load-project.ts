@@ -53,6 +53,14 @@ export async function loadProject(options: LoadProjectOptions): Promise<Result<P
     },
   });
   if (!loaded.ok) return loaded;
+  if (loaded.value.data === null || loaded.value.data === undefined) {
+    return fail([
+      diagnostic('usage', 'the manifest is empty', {
+        location: { file, line: 1, column: 1 },
+        hint: 'start with "version: 1" and an "images" map',
+      }),
+    ]);
+  }
   const sets = applySets(loaded.value.data, options.sets ?? []);
   const source = withSetOrigins(loaded.value, sets.origins);
   const validate = createManifestValidator();

@@ -115,9 +115,12 @@ function normalizeImage(input: ImageInput): ImageSpec {
   const tagsFromImage = image.tags !== undefined;
   const rawTags = pick('tags', 'tags') ?? ['latest'];
   const tagsPath: DataPath = tagsFromImage ? [...own, 'tags'] : ['defaults', 'tags'];
-  const tags = rawTags.map((tag, index) => {
-    note(`tags.${index}`, [...tagsPath, index]);
-    return expand([...tagsPath, index], tag);
+  const tags: string[] = [];
+  rawTags.forEach((raw, index) => {
+    const tag = expand([...tagsPath, index], raw);
+    if (tags.includes(tag)) return;
+    note(`tags.${tags.length}`, [...tagsPath, index]);
+    tags.push(tag);
   });
   let repository: string;
   if (image.repository !== undefined) {
@@ -142,7 +145,7 @@ function normalizeImage(input: ImageInput): ImageSpec {
     target: pick('target', 'target'),
     args: mergeMap('args'),
     labels: mergeMap('labels'),
-    tags: [...new Set(tags)],
+    tags,
     repository,
     dependsOn: [...dependsOn],
     platform: pick('platform', 'platform'),

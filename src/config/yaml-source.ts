@@ -87,8 +87,9 @@ function walk(doc: Document, path: DataPath): Walked {
       if (isNodeWithRange(item)) next = { node: item };
     }
     if (!next) return { node, pair, complete: false };
-    // An entry with no value (`context:`) has no node of its own: point at its key.
-    if (next.node === null && next.pair && isNodeWithRange(next.pair.key)) {
+    // An entry with no value (`context:`) has no text of its own: point at its key.
+    const empty = next.node === null || (isScalar(next.node) && next.node.range?.[0] === next.node.range?.[1]);
+    if (empty && next.pair && isNodeWithRange(next.pair.key)) {
       return { node: next.pair.key, pair: next.pair, complete: true };
     }
     node = next.node;

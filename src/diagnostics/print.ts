@@ -67,7 +67,7 @@ function excerpt(location: SourceLocation, lines: string[] | undefined, paint: P
   const padding = text.slice(0, start).replace(/[^\t]/g, ' ');
   const marker = `^${'~'.repeat(end - start - 1)}`;
   return [
-    `  ${paint(ansi.dim, `${number} |`)} ${text}`,
+    `  ${paint(ansi.dim, `${number} |`)} ${text}`.trimEnd(),
     `  ${paint(ansi.dim, `${gutter} |`)} ${padding}${paint(ansi.red, marker)}`,
   ];
 }
