@@ -43,13 +43,21 @@ export function contextTar(options: ContextTarOptions): Readable {
   async function* produce(): AsyncGenerator<Buffer> {
     const tar = pack();
     let finished = false;
+    let writeError: unknown;
     const writing = writeEntries(tar, options).then(
       () => tar.finalize(),
-      (error: unknown) => tar.destroy(error instanceof Error ? error : new Error(String(error))),
+      (error: unknown) => {
+        writeError = error;
+        tar.destroy(error instanceof Error ? error : new Error(String(error)));
+      },
     );
     try {
       for await (const chunk of tar) yield chunk as Buffer;
       finished = true;
+    } catch (error) {
+      // Prefer the writer's diagnostic over tar-stream's bare "Size mismatch".
+      await writing;
+      throw writeError ?? error;
     } finally {
       // The consumer stopped early (or failed): stop reading files too.
       if (!finished) tar.destroy();
@@ -116,6 +124,7 @@ async function addEntry(tar: Pack, entry: ContextEntry): Promise<void> {
   if (entry.type !== 'file' || entry.size === 0) return addBuffer(tar, header, Buffer.alloc(0));
   await new Promise<void>((resolve, reject) => {
     const sink = tar.entry(header, (error) => (error ? reject(changed(entry, error)) : resolve()));
+    sink.on('error', () => {}); // reported through the entry callback above
     // Read exactly the size the header announces; a file that grew is cut, one that shrank fails.
     const source = createReadStream(entry.absolutePath, { start: 0, end: entry.size - 1 });
     source.on('error', (error) => {

@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import { chmod, readFile, stat, utimes, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { hashContext } from '../../src/context/hash.js';
+import { StatCache, statCachePath, RACY_WINDOW_MS } from '../../src/context/stat-cache.js';
+import { walkContext } from '../../src/context/walk.js';
+import { makeTree, type Tree } from './fixtures.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+const sha = (text: string): string => createHash('sha256').update(text).digest('hex');
+const past = new Date(Date.now() - 60_000);
+
+/** A context whose files are old enough to be trusted by the stat cache. */
+async function oldTree(tree: Tree): Promise<string> {
+  const { root, cleanup } = await makeTree(tree);
+  cleanups.push(cleanup);
+  for (const name of Object.keys(tree)) if (!name.endsWith('/')) await utimes(path.join(root, name), past, past).catch(() => {});
+  return root;
+}
+
+const walk = (root: string) => walkContext({ context: root, dockerfile: 'Dockerfile' });
+
+describe('hashContext', () => {
+  it('hashes file contents and symlink targets, and digests the sorted entries', async () => {
+    const root = await oldTree({ Dockerfile: 'FROM x', 'src/a.js': 'a', link: { link: 'src/a.js' } });
+    const result = await hashContext(await walk(root), StatCache.memory());
+    expect(result.files.get('src/a.js')).toBe(sha('a'));
+    expect(result.files.get('link')).toBe(sha('src/a.js'));
+    expect(result.files.has('src')).toBe(false);
+    expect(result.entries.get('src/a.js')).toBe(`file:644:${sha('a')}`);
+    expect(result.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(result.read).toBe(2);
+  });
+
+  it('costs no reads on an unchanged tree, across a save and reopen', async () => {
+    const root = await oldTree({ Dockerfile: 'FROM x', 'a.txt': 'a', 'b/c.txt': 'c' });
+    const project = await oldTree({});
+    const file = statCachePath(project);
+    const first = await StatCache.open(file);
+    const cold = await hashContext(await walk(root), first);
+    expect(cold.read).toBe(3);
+    await first.save();
+
+    const second = await StatCache.open(file);
+    const warm = await hashContext(await walk(root), second);
+    expect(warm.read).toBe(0);
+    expect(second.stats).toEqual({ hits: 3, misses: 0 });
+    expect(warm.digest).toBe(cold.digest);
+
+    // Nothing changed: save() must not rewrite the file.
+    const before = await stat(file);
+    await second.save();
+    expect((await stat(file)).mtimeMs).toBe(before.mtimeMs);
+  });
+
+  it('re-reads a file whose size, mtime or mode changed, and the digest follows', async () => {
+    const root = await oldTree({ Dockerfile: 'FROM x', 'a.txt': 'aaa' });
+    const cache = StatCache.memory();
+    const base = await hashContext(await walk(root), cache);
+
+    await writeFile(path.join(root, 'a.txt'), 'bbb'); // same size, new mtime
+    await utimes(path.join(root, 'a.txt'), new Date(past.getTime() + 1000), new Date(past.getTime() + 1000));
+    const edited = await hashContext(await walk(root), cache);
+    expect(edited.read).toBe(1);
+    expect(edited.digest).not.toBe(base.digest);
+
+    await chmod(path.join(root, 'a.txt'), 0o755);
+    const chmodded = await hashContext(await walk(root), cache);
+    expect(chmodded.read).toBe(1);
+    expect(chmodded.files.get('a.txt')).toBe(edited.files.get('a.txt'));
+    expect(chmodded.digest).not.toBe(edited.digest);
+  });
+
+  it('does not remember files modified within the racy window', async () => {
+    const { root, cleanup } = await makeTree({ Dockerfile: 'FROM x', 'fresh.txt': 'f' });
+    cleanups.push(cleanup);
+    await utimes(path.join(root, 'Dockerfile'), past, past);
+    let now = Date.now();
+    const cache = StatCache.memory({ now: () => now });
+    expect((await hashContext(await walk(root), cache)).read).toBe(2);
+    expect((await hashContext(await walk(root), cache)).read).toBe(1); // fresh.txt again
+    now += RACY_WINDOW_MS + 1_000;
+    expect((await hashContext(await walk(root), cache)).read).toBe(1); // now trusted and stored
+    expect((await hashContext(await walk(root), cache)).read).toBe(0);
+  });
+
+  it('starts empty from a damaged cache file', async () => {
+    const project = await oldTree({ '.kiln/cache/hashes.json': '{"version":1,"files":' });
+    const cache = await StatCache.open(statCachePath(project));
+    expect(cache.size).toBe(0);
+  });
+
+  it('loads and saves 10,000 entries quickly', async () => {
+    const project = await oldTree({});
+    const file = statCachePath(project);
+    const cache = await StatCache.open(file, { now: () => 1e13 });
+    for (let i = 0; i < 10_000; i++) {
+      cache.set(`/repo/src/module-${i}/index.ts`, { size: i, mtimeMs: 1.7e12 + i, ino: 1e6 + i, mode: 0o100644 }, sha(String(i)));
+    }
+    let started = performance.now();
+    await cache.save();
+    const saveMs = performance.now() - started;
+    started = performance.now();
+    const reopened = await StatCache.open(file);
+    const openMs = performance.now() - started;
+    expect(reopened.size).toBe(10_000);
+    expect(reopened.get('/repo/src/module-7/index.ts', { size: 7, mtimeMs: 1.7e12 + 7, ino: 1e6 + 7, mode: 0o100644 })).toBe(sha('7'));
+    const bytes = (await readFile(file)).byteLength;
+    console.log(`stat cache, 10,000 entries: save ${saveMs.toFixed(1)} ms, open ${openMs.toFixed(1)} ms, ${(bytes / 1e6).toFixed(2)} MB`);
+    expect(saveMs + openMs).toBeLessThan(1_000);
+  });
+});
