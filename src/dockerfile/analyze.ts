@@ -1,4 +1,4 @@
-import { DockerfileParser, type Arg, type Copy, type Env, type From, type Run } from 'dockerfile-ast';
+import { DockerfileParser, type Arg, type Copy, type From, type Run } from 'dockerfile-ast';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { fail, ok, type Result } from '../util/result.js';
 import type { AnalyzeContext } from './context.js';
@@ -51,39 +51,30 @@ export function analyzeDockerfile(options: AnalyzeOptions): Result<DockerfileAna
   const buildArgs = options.buildArgs ?? {};
   const globalScope = new VariableScope(escapeChar, auto);
   const globalArgs: Record<string, string | undefined> = {};
-  let stageScope: VariableScope | undefined;
+  const sources: ArgSources = { buildArgs, inherited: auto };
+  let inStage = false;
 
   for (const instruction of instructions) {
     switch (instruction.getKeyword()) {
       case 'FROM':
         analyzeFrom(context, instruction as From, globalScope);
-        stageScope = new VariableScope(escapeChar);
+        inStage = true;
         break;
-      case 'ARG': {
-        // Before the first FROM an ARG is global (FROM sees it); in a stage it may inherit one.
-        const scope = stageScope ?? globalScope;
-        const sources: ArgSources = {
-          buildArgs,
-          inherited: stageScope ? (name) => (globalScope.has(name) ? globalScope.get(name) : auto(name)) : auto,
-        };
+      case 'ARG':
+        // Only ARGs before the first FROM reach FROM; stage ARGs expand nothing kiln reads
+        // (BuildKit does not expand variables in --from or mount from=).
+        if (inStage) break;
         for (const property of (instruction as Arg).getProperties()) {
-          const declared = scope.declareArg(property, sources);
+          const declared = globalScope.declareArg(property, sources);
           if (!declared.ok) report(context, `ARG ${property.getName()}: ${declared.error}`, property.getRange());
-          else if (!stageScope) globalArgs[property.getName()] = declared.value;
-        }
-        break;
-      }
-      case 'ENV':
-        for (const property of (instruction as Env).getProperties()) {
-          const declared = stageScope?.declareEnv(property);
-          if (declared && !declared.ok) report(context, `ENV ${property.getName()}: ${declared.error}`, property.getRange());
+          else globalArgs[property.getName()] = declared.value;
         }
         break;
       case 'COPY':
-        if (stageScope) analyzeCopy(context, instruction as Copy, context.stages.length - 1, stageScope);
+        if (inStage) analyzeCopy(context, instruction as Copy, context.stages.length - 1, escapeChar);
         break;
       case 'RUN':
-        if (stageScope) analyzeRunMounts(context, instruction as Run, context.stages.length - 1, stageScope);
+        if (inStage) analyzeRunMounts(context, instruction as Run, context.stages.length - 1, escapeChar);
         break;
       default:
         break;

@@ -51,7 +51,7 @@ export function expandedOrReport(
         hint:
           site.kind === 'from'
             ? `Give ${names} a default with ARG before the first FROM, or pass it as a build arg.`
-            : `Declare ${names} with ARG (with a default) in this stage, or pass it as a build arg.`,
+            : 'Give it a stage name, a stage index or an image.',
       }),
     );
     return undefined;

@@ -5,13 +5,13 @@ import type { Result } from '../util/result.js';
 /** Where an ARG gets its value when declared without a default. */
 export interface ArgSources {
   buildArgs: Record<string, string>;
-  /** Global ARGs (for a stage's redeclaration) and the automatic platform ARGs. */
+  /** The automatic platform ARGs. */
   inherited: (name: string) => string | undefined;
 }
 
 /**
- * The variables visible at one point of a Dockerfile: declared ARGs and ENVs, in order.
- * A build arg overrides an ARG's default; an ARG without one inherits (global ARG, platform ARG).
+ * The global ARGs of a Dockerfile (those before the first FROM), the only variables FROM sees.
+ * A build arg overrides an ARG's default; an ARG without one gets the automatic platform value.
  */
 export class VariableScope {
   readonly #values = new Map<string, string>();
@@ -27,11 +27,6 @@ export class VariableScope {
   /** A variable's value: '' when declared without one, undefined when never declared. */
   get(name: string): string | undefined {
     return this.#values.get(name) ?? this.#fallback(name);
-  }
-
-  /** Whether the variable was declared in this scope. */
-  has(name: string): boolean {
-    return this.#values.has(name);
   }
 
   /** Expands a word against this scope. */
@@ -57,13 +52,5 @@ export class VariableScope {
     }
     this.#values.set(name, value ?? '');
     return { ok: true, value };
-  }
-
-  /** Declares an ENV (visible to COPY --from and mount options after it). */
-  declareEnv(property: Property): Result<string, string> {
-    const expanded = this.expand(property.getValue() ?? '');
-    if (!expanded.ok) return expanded;
-    this.#values.set(property.getName(), expanded.value.value);
-    return { ok: true, value: expanded.value.value };
   }
 }

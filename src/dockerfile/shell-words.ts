@@ -13,6 +13,8 @@ export interface Expansion {
   value: string;
   /** Variables the word used that had no value (undeclared, or declared empty). */
   unset: string[];
+  /** Every variable the word refers to. */
+  used: string[];
 }
 
 const NAME_START = /[A-Za-z_0-9]/;
@@ -27,9 +29,11 @@ const NAME_CHAR = /[A-Za-z0-9_]/;
 export function expandWord(word: string, options: ExpandOptions): Result<Expansion, string> {
   const { escapeChar, lookup } = options;
   const unset = new Set<string>();
+  const used = new Set<string>();
   let pos = 0;
 
   const variable = (name: string): string | undefined => {
+    used.add(name);
     const value = lookup(name);
     if (value === undefined || value === '') unset.add(name);
     return value;
@@ -69,6 +73,7 @@ export function expandWord(word: string, options: ExpandOptions): Result<Expansi
     }
     pos++;
     const operand = until('}');
+    used.add(name);
     const value = lookup(name);
     const present = colon ? value !== undefined && value !== '' : value !== undefined;
     switch (modifier) {
@@ -129,7 +134,7 @@ export function expandWord(word: string, options: ExpandOptions): Result<Expansi
       else if (ch === '$') value += dollar();
       else value += ch;
     }
-    return ok({ value, unset: [...unset] });
+    return ok({ value, unset: [...unset], used: [...used] });
   } catch (error) {
     if (error instanceof ExpansionError) return fail(error.message);
     throw error;

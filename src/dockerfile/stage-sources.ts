@@ -2,11 +2,11 @@ import type { Copy, Flag, Run } from 'dockerfile-ast';
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import { parseMountFields } from './mount-options.js';
 import { toLocation } from './positions.js';
-import type { VariableScope } from './scope.js';
+import { expandWord } from './shell-words.js';
 import { addImageReference, expandedOrReport, type AnalyzeContext, type ReferenceSite } from './context.js';
 
 /** Handles `COPY --from=<stage name|index|image>` (ADD has no --from). */
-export function analyzeCopy(context: AnalyzeContext, copy: Copy, stage: number, scope: VariableScope): void {
+export function analyzeCopy(context: AnalyzeContext, copy: Copy, stage: number, escapeChar: string): void {
   // Copy.getFromFlag() only finds --from when it is the sole flag (`COPY --link --from=x` has two).
   const flag = copy.getFlags().find((f) => f.getName().toLowerCase() === 'from');
   if (flag === undefined) return;
@@ -23,7 +23,7 @@ export function analyzeCopy(context: AnalyzeContext, copy: Copy, stage: number, 
     return;
   }
   const site: ReferenceSite = { kind: 'copy-from', stage, raw, location, describe: `COPY --from=${raw}` };
-  const ref = expandedOrReport(context, site, scope.expand(raw));
+  const ref = literal(context, site, escapeChar);
   if (ref === undefined) return;
   // BuildKit (dockerfile2llb toCommand): a number is a stage index, else a stage name, else an image.
   if (/^\d+$/.test(ref)) {
@@ -44,7 +44,7 @@ export function analyzeCopy(context: AnalyzeContext, copy: Copy, stage: number, 
 }
 
 /** Handles every `RUN --mount=...,from=<stage name|image>` (BuildKit resolves mounts by name only). */
-export function analyzeRunMounts(context: AnalyzeContext, run: Run, stage: number, scope: VariableScope): void {
+export function analyzeRunMounts(context: AnalyzeContext, run: Run, stage: number, escapeChar: string): void {
   for (const flag of run.getFlags()) {
     if (flag.getName().toLowerCase() !== 'mount') continue;
     const raw = flag.getValue();
@@ -57,10 +57,30 @@ export function analyzeRunMounts(context: AnalyzeContext, run: Run, stage: numbe
       // Offsets only hold on one line; a value continued over lines gets a start-only location.
       const location = toLocation(context.file, start, range.start.line === range.end.line ? end : undefined);
       const site: ReferenceSite = { kind: 'mount-from', stage, raw: field.value, location, describe: mountDescription(flag) };
-      const ref = expandedOrReport(context, site, scope.expand(field.value));
+      const ref = literal(context, site, escapeChar);
       if (ref !== undefined) addStageOrImage(context, site, ref);
     }
   }
+}
+
+/**
+ * The value with quotes and escapes removed. BuildKit never expands variables in --from or
+ * mount from= (only global ARGs reach FROM), so a variable there is reported, as newer
+ * BuildKit does, with its workaround.
+ */
+function literal(context: AnalyzeContext, site: ReferenceSite, escapeChar: string): string | undefined {
+  const expansion = expandWord(site.raw, { escapeChar, lookup: () => undefined });
+  if (expansion.ok && expansion.value.used.length > 0) {
+    const name = expansion.value.used[0] ?? 'IMAGE';
+    context.diagnostics.push(
+      diagnostic('usage', `${site.describe}: variable expansion is not supported in --from or mount from=`, {
+        location: site.location,
+        hint: `Declare ARG ${name} before the first FROM, add a stage "FROM \$${name} AS <name>", and refer to that stage name instead.`,
+      }),
+    );
+    return undefined;
+  }
+  return expandedOrReport(context, site, expansion);
 }
 
 function addStageOrImage(context: AnalyzeContext, site: ReferenceSite, ref: string): void {

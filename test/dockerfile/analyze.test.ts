@@ -108,13 +108,16 @@ describe('analyzeDockerfile: COPY --from and RUN --mount', () => {
     });
   });
 
-  it('expands ARGs declared in the stage for COPY --from', () => {
-    const text = ['ARG LIB=acme/lib:1', 'FROM busybox', 'ARG LIB', 'ARG OTHER=acme/other', 'COPY --from=$LIB /a /a', 'COPY --from=${OTHER}:2 /b /b'].join('\n');
-    expect(refs(analyze(text)).slice(1)).toEqual([
-      ['copy-from', 0, 'acme/lib:1', undefined],
-      ['copy-from', 0, 'acme/other:2', undefined],
+  it('rejects variables in --from and mount from=, as BuildKit does not expand them', () => {
+    const text = ['ARG LIB=acme/lib:1', 'FROM busybox', 'ARG LIB', 'COPY --from=$LIB /a /a', 'RUN --mount=from=${LIB},target=/l true'].join('\n');
+    const result = analyzeDockerfile({ file: FILE, text });
+    expect(!result.ok && result.error.map((d) => [d.location?.line, d.location?.column, d.message, d.hint])).toEqual([
+      [4, 13, 'COPY --from=$LIB: variable expansion is not supported in --from or mount from=', 'Declare ARG LIB before the first FROM, add a stage "FROM $LIB AS <name>", and refer to that stage name instead.'],
+      [5, 18, 'RUN --mount=from=${LIB},target=/l: variable expansion is not supported in --from or mount from=', 'Declare ARG LIB before the first FROM, add a stage "FROM $LIB AS <name>", and refer to that stage name instead.'],
     ]);
-    expect(refs(analyze(text, { OTHER: 'acme/x' }))[2]).toEqual(['copy-from', 0, 'acme/x:2', undefined]);
+    // Quotes are removed, as the flag parser does.
+    const quoted = analyze('FROM busybox AS b\nFROM busybox\nCOPY --from="b" /a /a\n');
+    expect(refs(quoted)[2]).toEqual(['copy-from', 1, 'b', 0]);
   });
 
   it('reads from= in any mount, in any key order, quoted or not', () => {
