@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pack } from 'tar-stream';
 import { createEngine } from '../../src/engine/docker-engine.js';
 import type { BuildProgress, Engine } from '../../src/engine/engine.js';
@@ -21,7 +21,8 @@ export function contextTar(files: Record<string, string>): Readable {
   const archive = pack();
   for (const [name, content] of Object.entries(files)) archive.entry({ name, mode: 0o644 }, content);
   archive.finalize();
-  return archive;
+  // tar-stream packs are streamx streams; the engine takes a Node Readable.
+  return Readable.from(archive);
 }
 
 /** A repository name no other test uses. */
