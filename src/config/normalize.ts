@@ -27,17 +27,18 @@ export interface Normalized {
 export function normalizeProject(options: NormalizeOptions): Normalized {
   const { config, source, root } = options;
   const problems: Diagnostic[] = [];
-  const expand = (dataPath: DataPath, value: string): string => {
+  // Undefined when a variable is missing (already reported): callers keep going to find more problems.
+  const expand = (dataPath: DataPath, value: string): string | undefined => {
     const result = interpolate(value, options.lookup);
     if (result.ok) return result.value;
     for (const problem of result.error) {
       const location = source.locateWithin(dataPath, problem.reference) ?? source.locate(dataPath);
       problems.push(diagnostic('usage', problem.message, { location, ...(problem.hint ? { hint: problem.hint } : {}) }));
     }
-    return value;
+    return undefined;
   };
-  const name = config.name === undefined ? path.basename(root) : expand(['name'], config.name);
-  const registry = config.registry === undefined ? undefined : expand(['registry'], config.registry).replace(/\/+$/, '');
+  const name = (config.name === undefined ? undefined : expand(['name'], config.name)) ?? path.basename(root);
+  const registry = config.registry === undefined ? undefined : (expand(['registry'], config.registry) ?? '').replace(/\/+$/, '') || undefined;
   const images = new Map<string, ImageSpec>();
   for (const [imageName, image] of Object.entries(config.images)) {
     const spec = normalizeImage({ imageName, image, defaults: config.defaults ?? {}, registry, root, source, expand });
@@ -73,7 +74,7 @@ interface ImageInput {
   registry: string | undefined;
   root: string;
   source: ManifestSource;
-  expand: (dataPath: DataPath, value: string) => string;
+  expand: (dataPath: DataPath, value: string) => string | undefined;
 }
 
 function normalizeImage(input: ImageInput): ImageSpec {
@@ -101,7 +102,7 @@ function normalizeImage(input: ImageInput): ImageSpec {
       if (layer === undefined) continue;
       note(key, layerPath);
       for (const [entryKey, value] of Object.entries(layer)) {
-        merged[entryKey] = expand([...layerPath, entryKey], String(value));
+        merged[entryKey] = expand([...layerPath, entryKey], String(value)) ?? String(value);
         note(`${key}.${entryKey}`, [...layerPath, entryKey]);
       }
     }
@@ -118,14 +119,14 @@ function normalizeImage(input: ImageInput): ImageSpec {
   const tags: string[] = [];
   rawTags.forEach((raw, index) => {
     const tag = expand([...tagsPath, index], raw);
-    if (tags.includes(tag)) return;
+    if (tag === undefined || tags.includes(tag)) return;
     note(`tags.${tags.length}`, [...tagsPath, index]);
     tags.push(tag);
   });
   let repository: string;
   if (image.repository !== undefined) {
     note('repository', [...own, 'repository']);
-    repository = expand([...own, 'repository'], image.repository);
+    repository = expand([...own, 'repository'], image.repository) ?? imageName;
   } else if (input.registry !== undefined) {
     note('repository', ['registry']);
     repository = `${input.registry}/${imageName}`;
@@ -167,7 +168,7 @@ function checkReferences(spec: ImageSpec): Diagnostic[] {
           hint: 'give the variable a value, or a default: ${VAR:-dev}',
         }),
       );
-    } else if (!isValidTag(tag) && !tag.includes('${')) {
+    } else if (!isValidTag(tag)) {
       problems.push(
         diagnostic('usage', `invalid tag "${tag}" for image "${spec.name}"`, {
           location,
@@ -176,7 +177,7 @@ function checkReferences(spec: ImageSpec): Diagnostic[] {
       );
     }
   });
-  if (!isValidRepository(spec.repository) && !spec.repository.includes('${')) {
+  if (!isValidRepository(spec.repository)) {
     problems.push(
       diagnostic('usage', `invalid repository "${spec.repository}" for image "${spec.name}"`, {
         location: spec.locations['repository'] ?? spec.locations.image,
