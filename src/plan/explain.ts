@@ -1,0 +1,61 @@
+import type { RebuildReason } from '../run/events.js';
+import type { KeyRecord } from './key-record.js';
+
+/** File reasons listed one by one before the rest are summed up. */
+const MAX_FILES = 5;
+
+/**
+ * Why `current` has a different key than `previous`: the user-facing answer to "why does it
+ * rebuild". Empty when the keys are equal. Reasons come in a fixed order: Dockerfile, files,
+ * args, options, dependencies, base images.
+ */
+export function explainRebuild(previous: KeyRecord | undefined, current: KeyRecord): RebuildReason[] {
+  if (!previous) return [{ kind: 'new', detail: 'new' }];
+  if (previous.key === current.key) return [];
+  const reasons: RebuildReason[] = [];
+  if (previous.dockerfileHash !== current.dockerfileHash) reasons.push({ kind: 'dockerfile', detail: 'dockerfile changed' });
+  reasons.push(...fileReasons(previous.files, current.files));
+  for (const name of changedKeys(previous.args, current.args)) {
+    reasons.push({ kind: 'arg', detail: `arg ${name}: ${show(previous.args[name])} → ${show(current.args[name])}` });
+  }
+  for (const option of ['target', 'platform', 'builder'] as const) {
+    if (previous[option] !== current[option]) {
+      reasons.push({ kind: 'option', detail: `${option} changed: ${show(previous[option])} → ${show(current[option])}` });
+    }
+  }
+  for (const name of changedKeys(previous.dependencies, current.dependencies)) {
+    reasons.push({ kind: 'dependency', detail: `dependency ${name} changed` });
+  }
+  for (const ref of changedKeys(previous.baseImages, current.baseImages)) {
+    reasons.push({ kind: 'base', detail: `base image ${ref} changed` });
+  }
+  // Same inputs, other key: the key schema (a kiln upgrade) is the only thing left.
+  if (reasons.length === 0) reasons.push({ kind: 'option', detail: 'cache key format changed (kiln upgrade)' });
+  return reasons;
+}
+
+function fileReasons(previous: Record<string, string>, current: Record<string, string>): RebuildReason[] {
+  const details: string[] = [];
+  for (const file of changedKeys(previous, current)) {
+    const verb = !Object.hasOwn(previous, file) ? 'added' : !Object.hasOwn(current, file) ? 'removed' : 'changed';
+    details.push(`file ${file} ${verb}`);
+  }
+  const reasons: RebuildReason[] = details.slice(0, MAX_FILES).map((detail) => ({ kind: 'file', detail }));
+  const rest = details.length - MAX_FILES;
+  if (rest > 0) reasons.push({ kind: 'file', detail: `and ${rest} more ${rest === 1 ? 'file' : 'files'}` });
+  return reasons;
+}
+
+/** Keys whose values differ (or exist on one side only), in sorted order. */
+function changedKeys(previous: Record<string, string>, current: Record<string, string>): string[] {
+  const names = new Set([...Object.keys(previous), ...Object.keys(current)]);
+  return [...names].filter((name) => previous[name] !== current[name]).sort(byCodePoint);
+}
+
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function show(value: string | undefined): string {
+  return value === undefined ? '(unset)' : JSON.stringify(value);
+}
