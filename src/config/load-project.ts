@@ -95,10 +95,15 @@ async function loadSource(
 
 /** Values written by --set have no place in the file: their diagnostics name the --set instead. */
 function withSetOrigins(source: ManifestSource, origins: ReadonlyMap<string, string>): ManifestSource {
-  const fromSet = (dataPath: DataPath): boolean =>
-    dataPath.some((_, index) => origins.has(JSON.stringify(dataPath.slice(0, index + 1))));
+  const setOf = (dataPath: DataPath): string | undefined =>
+    dataPath.map((_, index) => origins.get(JSON.stringify(dataPath.slice(0, index + 1)))).find((set) => set !== undefined);
+  const fromSet = (dataPath: DataPath): boolean => setOf(dataPath) !== undefined;
   return {
     ...source,
+    origin: (dataPath) => {
+      const set = setOf(dataPath);
+      return set === undefined ? undefined : `--set "${set}"`;
+    },
     locate: (dataPath, part) => (fromSet(dataPath) ? undefined : source.locate(dataPath, part)),
     locateWithin: (dataPath, needle) => (fromSet(dataPath) ? undefined : source.locateWithin(dataPath, needle)),
   };

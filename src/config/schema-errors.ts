@@ -9,8 +9,11 @@ export function schemaDiagnostics(errors: readonly ErrorObject[], source: Manife
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
   for (const error of errors) {
-    const made = describe(error, toDataPath(error.instancePath, source.data), source);
+    const dataPath = toDataPath(error.instancePath, source.data);
+    const made = describe(error, dataPath, source);
     if (!made) continue;
+    const origin = made.location === undefined ? source.origin?.(dataPath) : undefined;
+    if (origin !== undefined) made.message += ` (from ${origin})`;
     const key = `${made.message}@${made.location?.line}:${made.location?.column}`;
     if (seen.has(key)) continue;
     seen.add(key);

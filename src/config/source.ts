@@ -16,6 +16,8 @@ export interface ManifestSource {
   locate(path: DataPath, part?: EntryPart): SourceLocation | undefined;
   /** Where `needle` sits inside the string at `path`, when it can be found verbatim. */
   locateWithin(path: DataPath, needle: string): SourceLocation | undefined;
+  /** For a value that came from the command line, not the file: the option that set it (`--set "api.tags=x"`). */
+  origin?(path: DataPath): string | undefined;
 }
 
 /** Turns a byte offset range of `text` into a 1-based location. */
