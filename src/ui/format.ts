@@ -38,12 +38,16 @@ export function formatReasons(reasons: readonly RebuildReason[]): string {
     .join('; ');
 }
 
-/** `[3/7] RUN npm ci`, or the bare name when the engine gave no position. */
+/**
+ * `[3/7] RUN npm ci`, or `[build 3/7] RUN npm ci` for a named stage (the engine passes the stage
+ * as a `[build] ` prefix of the name), or the bare name when the engine gave no position.
+ */
 export function formatStep(step: { name: string; index?: number; total?: number }): string {
   if (step.index === undefined) return step.name;
-  // BuildKit names steps `[3/7] RUN …` itself; do not prefix twice.
-  if (step.name.startsWith('[')) return step.name;
-  return step.total === undefined ? `[${step.index}] ${step.name}` : `[${step.index}/${step.total}] ${step.name}`;
+  const counter = step.total === undefined ? `${step.index}` : `${step.index}/${step.total}`;
+  const staged = /^\[([^\]\s]+)\] (.*)$/s.exec(step.name);
+  if (staged) return `[${staged[1]} ${counter}] ${staged[2]}`;
+  return `[${counter}] ${step.name}`;
 }
 
 /** `3 built, 5 cached, 1 failed, 1 skipped` (pushed only when something was pushed). */

@@ -3,7 +3,9 @@ import type { EventSink } from '../run/events.js';
 import { unreachable } from '../util/unreachable.js';
 import { createJsonReporter } from './json.js';
 import { createPlainReporter } from './plain.js';
-import { createTuiReporter } from './tui/reporter.js';
+import { createTuiReporter, type TerminalStream } from './tui/reporter.js';
+
+export type { TerminalStream };
 
 /** The `--progress` values. */
 export type ProgressMode = 'auto' | 'tty' | 'plain' | 'json';
@@ -11,8 +13,8 @@ export type ProgressMode = 'auto' | 'tty' | 'plain' | 'json';
 /** Options of {@link createReporter}. */
 export interface ReporterOptions {
   progress: ProgressMode;
-  stdout: NodeJS.WriteStream;
-  stderr: NodeJS.WriteStream;
+  stdout: TerminalStream;
+  stderr: TerminalStream;
   env: Readonly<Record<string, string | undefined>>;
   /** Plain mode: print every build log line. */
   verbose?: boolean;
@@ -31,7 +33,7 @@ export function resolveProgress(options: Pick<ReporterOptions, 'progress' | 'std
 }
 
 /** Whether color is allowed: https://no-color.org, FORCE_COLOR, and a TTY otherwise. */
-export function colorAllowed(stream: NodeJS.WriteStream, env: ReporterOptions['env']): boolean {
+export function colorAllowed(stream: TerminalStream, env: ReporterOptions['env']): boolean {
   if (env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '') return false;
   const force = env['FORCE_COLOR'];
   if (force !== undefined && force !== '') return force !== '0' && force !== 'false';

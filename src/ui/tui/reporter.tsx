@@ -11,11 +11,18 @@ import { isCompact } from './layout.js';
 import { RunView } from './run-view.js';
 import { Settler } from './settle.js';
 
+/** An output stream, possibly a terminal. */
+export type TerminalStream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number; rows?: number };
+
+// Ink types its streams as tty.WriteStream but only writes, reads the size and listens for
+// 'resize', so any writable with those optional fields will do.
+const asInkStream = (stream: TerminalStream): NodeJS.WriteStream => stream as NodeJS.WriteStream;
+
 /** Options of {@link createTuiReporter}. */
 export interface TuiReporterOptions {
-  stdout?: NodeJS.WriteStream;
+  stdout?: TerminalStream;
   stdin?: NodeJS.ReadStream;
-  stderr?: NodeJS.WriteStream;
+  stderr?: TerminalStream;
   /** Width to render at; default: the terminal's, following resizes. */
   columns?: number;
   /** Height to fit in; default: the terminal's. */
@@ -65,9 +72,9 @@ export function createTuiReporter(options: TuiReporterOptions = {}): EventSink &
   };
 
   const instance: Instance = render(view(), {
-    stdout,
+    stdout: asInkStream(stdout),
     ...(options.stdin === undefined ? {} : { stdin: options.stdin }),
-    ...(options.stderr === undefined ? {} : { stderr: options.stderr }),
+    ...(options.stderr === undefined ? {} : { stderr: asInkStream(options.stderr) }),
     exitOnCtrlC: false,
     patchConsole: false,
     maxFps: fps,
