@@ -14,7 +14,7 @@ export interface JsonMessage {
  * Splits a progress stream into messages. Each JSON object ends with `\r\n`, but HTTP chunks do
  * not align with messages, so bytes are buffered until a newline (spec §1).
  */
-export async function* jsonMessages(body: AsyncIterable<Buffer | string>): AsyncGenerator<JsonMessage> {
+export async function* jsonMessages(body: AsyncIterable<Buffer | string> | Iterable<Buffer | string>): AsyncGenerator<JsonMessage> {
   const decoder = new TextDecoder();
   let pending = '';
   for await (const chunk of body) {

@@ -85,7 +85,7 @@ describe.skipIf(!host)('engine API (real engine)', () => {
     const progress = progressRecorder();
     const { digest } = await engine.push(ref, 'pushed', undefined, progress.onProgress);
     expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(progress.lines.some((l) => /Pushed|already exists/.test(l))).toBe(true);
+    expect(progress.lines.some((l) => /Pushed|already exists|Mounted from/.test(l))).toBe(true);
     await engine.removeImage(`${ref}:pushed`, {});
     await engine.pull(`${ref}:pushed`, undefined, () => undefined);
     cleanup.push(`${ref}:pushed`);
