@@ -71,7 +71,16 @@ registry_code() { curl -s -o /dev/null --max-time 3 -w '%{http_code}' "http://12
 
 # ---------------------------------------------------------------- dockerd
 start_dockerd() {
-  if alive "$DOCKERD_PIDFILE" && engine_ping; then log "dockerd already running"; return; fi
+  if alive "$DOCKERD_PIDFILE"; then
+    # Running (perhaps still starting, or started by a concurrent run): give it time to answer.
+    local i
+    for ((i = 0; i < 120; i++)); do
+      engine_ping && { log "dockerd already running"; return; }
+      alive "$DOCKERD_PIDFILE" || break
+      sleep 0.5
+    done
+    alive "$DOCKERD_PIDFILE" && die "dockerd (pid $(cat "$DOCKERD_PIDFILE")) does not answer on $SOCKET; run '$0 stop' first"
+  fi
   mkdir -p "$STATE_DIR/docker" "$RUN_DIR/exec"
   echo '{}' >"$RUN_DIR/daemon.json" # isolate from /etc/docker/daemon.json
   local driver
