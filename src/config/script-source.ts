@@ -28,7 +28,8 @@ export async function loadScriptManifest(options: ScriptManifestOptions): Promis
       moduleCache: false,
       fsCache: false,
     });
-    exported = await jiti.import(file, { default: true });
+    const module: unknown = await jiti.import(file);
+    exported = typeof module === 'object' && module !== null && 'default' in module ? module.default : undefined;
     if (typeof exported === 'function') exported = await exported(options.context);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
