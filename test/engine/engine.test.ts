@@ -125,3 +125,32 @@ describe.skipIf(!host)('engine API (real engine)', () => {
     await expect(engine.listImages({}, controller.signal)).rejects.toThrow('stop now');
   });
 });
+
+describe.skipIf(!host)('commit (real engine)', () => {
+  const engine = testEngine();
+  afterAll(() => engine.close());
+
+  it('commits a container with changes', async () => {
+    const { Client } = await import('undici');
+    const client = new Client('http://localhost', { socketPath: (host ?? '').replace(/^unix:\/\//, '') });
+    const created = await client.request({
+      method: 'POST',
+      path: '/v1.41/containers/create',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ Image: base, Cmd: ['true'], NetworkDisabled: true }),
+    });
+    const { Id: container } = (await created.body.json()) as { Id: string };
+    const repository = uniqueRepository('commit');
+    try {
+      const { id } = await engine.commit(container, { repository, tag: 'c', message: 'from a test', changes: ['ENV KILN=1', 'LABEL kiln.test=commit'] });
+      expect(id).toMatch(/^sha256:/);
+      const image = await engine.inspectImage(`${repository}:c`);
+      expect(image?.Config?.Labels).toMatchObject({ 'kiln.test': 'commit' });
+      expect(await engine.imagesInUse()).toContain((await engine.inspectImage(base))?.Id);
+    } finally {
+      await (await client.request({ method: 'DELETE', path: `/v1.41/containers/${container}?force=1` })).body.dump();
+      await engine.removeImage(`${repository}:c`, { force: true }).catch(() => undefined);
+      await client.close();
+    }
+  });
+});
