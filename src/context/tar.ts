@@ -26,11 +26,11 @@ export interface ContextTarOptions {
 }
 
 /**
- * The name for a Dockerfile the context does not hold as is. It lives in kiln's state folder,
- * which walkContext never sends, so it cannot collide with a user's file.
+ * A name for a Dockerfile the context does not hold (outside it, or rewritten): content-addressed
+ * and at the root, like docker/cli's `.dockerfile.<random>`, so the build is reproducible.
  */
 export function generatedDockerfileName(content: string): string {
-  return `.kiln/Dockerfile.${createHash('sha256').update(content).digest('hex').slice(0, 12)}`;
+  return `.dockerfile.${createHash('sha256').update(content).digest('hex').slice(0, 12)}`;
 }
 
 /**
@@ -68,19 +68,32 @@ export function contextTar(options: ContextTarOptions): Readable {
 }
 
 async function writeEntries(tar: Pack, options: ContextTarOptions): Promise<void> {
-  const dockerfile = options.dockerfile;
-  let replaced = false;
-  const override = dockerfile && (await dockerfileOverride(dockerfile, options.entries));
-  if (override && !options.entries.some((e) => e.path === override.name)) {
-    await addBuffer(tar, { name: override.name, type: 'file', mode: 0o644, mtime: new Date(0), ...owner }, override.content);
+  const replacements = new Map<string, Buffer>();
+  const additions: { name: string; content: Buffer }[] = [];
+  const override = options.dockerfile && (await dockerfileOverride(options.dockerfile, options.entries));
+  if (override) {
+    const fileAt = (name: string) => options.entries.find((e) => e.path === name && e.type === 'file');
+    if (fileAt(override.name)) {
+      replacements.set(override.name, override.content);
+    } else {
+      additions.push(override);
+      // As docker/cli's AddDockerfileToBuildContext: list the added file in the tar's .dockerignore,
+      // so the classic builder deletes it before COPY sees it. BuildKit reads no .dockerignore from
+      // a tar body (verified): there `COPY . x` also copies this one file.
+      const ignoreEntry = fileAt('.dockerignore');
+      const original = ignoreEntry ? await readFile(ignoreEntry.absolutePath) : Buffer.alloc(0);
+      const content = Buffer.concat([original, Buffer.from(`\n${override.name}\n`)]);
+      if (ignoreEntry) replacements.set('.dockerignore', content);
+      else additions.push({ name: '.dockerignore', content });
+    }
+  }
+  for (const { name, content } of additions) {
+    await addBuffer(tar, { name, type: 'file', mode: 0o644, mtime: new Date(0), ...owner }, content);
   }
   for (const entry of options.entries) {
-    if (override && entry.path === override.name) {
-      if (!replaced) await addBuffer(tar, headerOf(entry), override.content);
-      replaced = true;
-      continue;
-    }
-    await addEntry(tar, entry);
+    const replacement = replacements.get(entry.path);
+    if (replacement) await addBuffer(tar, headerOf(entry), replacement);
+    else await addEntry(tar, entry);
   }
 }
 

@@ -77,10 +77,30 @@ describe('contextTar', () => {
     const context = path.join(root, 'ctx');
     const entries = await walkContext({ context, dockerfile });
     const nameInTar = generatedDockerfileName(await readFile(dockerfile, 'utf8'));
-    expect(nameInTar).toMatch(/^\.kiln\/Dockerfile\.[0-9a-f]{12}$/);
+    expect(nameInTar).toMatch(/^\.dockerfile\.[0-9a-f]{12}$/);
     const unpacked = await unpack(contextTar({ context, entries, dockerfile: { path: dockerfile, nameInTar } }));
-    expect(unpacked.map((e) => e.name)).toEqual([nameInTar, 'a.txt']);
-    expect(unpacked[0]).toMatchObject({ content: 'FROM busybox\nCOPY . /app\n', mode: 0o644, uid: 0 });
+    // As docker/cli: a .dockerignore naming the added file, so the classic builder drops it.
+    expect(unpacked.map((e) => [e.name, e.content])).toEqual([
+      [nameInTar, 'FROM busybox\nCOPY . /app\n'],
+      ['.dockerignore', `\n${nameInTar}\n`],
+      ['a.txt', 'a'],
+    ]);
+    expect(unpacked[0]).toMatchObject({ mode: 0o644, uid: 0 });
+  });
+
+  it('appends the added Dockerfile to an existing .dockerignore', async () => {
+    const { root, cleanup } = await makeTree({ 'Dockerfile.outside': 'FROM busybox', 'ctx/.dockerignore': '*.log', 'ctx/a.txt': 'a' });
+    cleanups.push(cleanup);
+    const context = path.join(root, 'ctx');
+    const dockerfile = path.join(root, 'Dockerfile.outside');
+    const entries = await walkContext({ context, dockerfile });
+    const nameInTar = generatedDockerfileName('FROM busybox');
+    const unpacked = await unpack(contextTar({ context, entries, dockerfile: { path: dockerfile, nameInTar } }));
+    expect(unpacked.map((e) => [e.name, e.content])).toEqual([
+      [nameInTar, 'FROM busybox'],
+      ['.dockerignore', `*.log\n${nameInTar}\n`],
+      ['a.txt', 'a'],
+    ]);
   });
 
   it('sends rewritten Dockerfile text in place of the file', async () => {
@@ -94,7 +114,7 @@ describe('contextTar', () => {
     const aside = await unpack(
       contextTar({ context: root, entries, dockerfile: { path: dockerfile, nameInTar: generatedDockerfileName(content), content } }),
     );
-    expect(aside.map((e) => e.content)).toEqual([content, 'FROM busybox:latest', 'a']);
+    expect(aside.map((e) => e.content)).toEqual([content, `\n${generatedDockerfileName(content)}\n`, 'FROM busybox:latest', 'a']);
   });
 
   it('fails with a diagnostic when a file shrinks while being sent', async () => {
