@@ -109,9 +109,16 @@ function withSetOrigins(source: ManifestSource, origins: ReadonlyMap<string, str
   };
 }
 
-/** File order, then position; diagnostics without a location first. */
+/** File order, then position, diagnostics without a location first; each once (a default shared by images fails once). */
 function sorted(list: Diagnostic[]): Diagnostic[] {
-  return [...list].sort(
+  const seen = new Set<string>();
+  const unique = list.filter((d) => {
+    const key = JSON.stringify([d.message, d.location?.file, d.location?.line, d.location?.column]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return unique.sort(
     (a, b) =>
       (a.location?.file ?? '').localeCompare(b.location?.file ?? '') ||
       (a.location?.line ?? 0) - (b.location?.line ?? 0) ||

@@ -33,7 +33,9 @@ export function normalizeProject(options: NormalizeOptions): Normalized {
     if (result.ok) return result.value;
     for (const problem of result.error) {
       const location = source.locateWithin(dataPath, problem.reference) ?? source.locate(dataPath);
-      problems.push(diagnostic('usage', problem.message, { location, ...(problem.hint ? { hint: problem.hint } : {}) }));
+      const origin = location === undefined ? source.origin?.(dataPath) : undefined;
+      const message = origin === undefined ? problem.message : `${problem.message} (in ${origin})`;
+      problems.push(diagnostic('usage', message, { location, ...(problem.hint ? { hint: problem.hint } : {}) }));
     }
     return undefined;
   };

@@ -116,4 +116,35 @@ describe('interpolation in manifests', () => {
     const p = await project(dir);
     expect(p.images.get('api')?.tags).toEqual(['x', 'b']);
   });
+
+  it('reports a variable of a default used by several images once, and one from --set by its option', async () => {
+    const dir = await fixture({
+      'images.yaml': lines(
+        'version: 1',
+        'defaults:',
+        '  tags: ["${RELEASE}"]',
+        'images:',
+        '  api:',
+        '    context: api',
+        '  web:',
+        '    context: api',
+        '    repository: web',
+        '',
+      ),
+      'api/Dockerfile': dockerfile,
+    });
+    expect(await errorsOf(dir, { sets: ['web.args.X=${NOPE}'] })).toBe(
+      lines(
+        'error: variable "NOPE" is not set (in --set "web.args.X=${NOPE}")',
+        '  hint: pass --var NOPE=VALUE, set it in the environment, or give a default: ${NOPE:-VALUE}',
+        '',
+        'images.yaml:3:11: error: variable "RELEASE" is not set',
+        '  3 |   tags: ["${RELEASE}"]',
+        '    |           ^~~~~~~~~~',
+        '  hint: pass --var RELEASE=VALUE, set it in the environment, or give a default: ${RELEASE:-VALUE}',
+        '',
+        '2 errors',
+      ),
+    );
+  });
 });
