@@ -1,0 +1,137 @@
+import { readFile } from 'node:fs/promises';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { analyzeDockerfile, imageReferences, neededStages, normalizeReference } from '../dockerfile/index.js';
+import type { DockerfileAnalysis } from '../dockerfile/index.js';
+import type { ImageSpec, Project } from '../model/project.js';
+import { fail, ok, type Result } from '../util/result.js';
+import { findCycles } from './cycles.js';
+import type { BuildGraph, Edge, ImageNode } from './graph.js';
+import { selectImages } from './select.js';
+import { toWaves } from './waves.js';
+
+/** Options for resolving a project into a graph. */
+export interface ResolveOptions {
+  /** Image and group names to select; all images when empty. */
+  selection?: string[];
+  /** Reads a Dockerfile; injectable for tests. */
+  readDockerfile?: (file: string) => Promise<string>;
+}
+
+/** The result of resolving: the graph, and each image's Dockerfile analysis (the planner reuses it). */
+export interface ResolvedGraph {
+  graph: BuildGraph;
+  analyses: ReadonlyMap<string, DockerfileAnalysis>;
+}
+
+/**
+ * Reads every Dockerfile, infers edges from FROM / COPY --from / RUN --mount references that name
+ * another manifest image by repository, adds depends_on edges, rejects cycles, and returns the
+ * validated graph of the selection (the named images and groups plus all they depend on).
+ */
+export async function resolveGraph(project: Project, options: ResolveOptions = {}): Promise<Result<ResolvedGraph, Diagnostic[]>> {
+  const read = options.readDockerfile ?? ((f: string) => readFile(f, 'utf8'));
+  const problems: Diagnostic[] = [];
+  const analyses = new Map<string, DockerfileAnalysis>();
+  const byRepository = repositoryIndex(project);
+  const nodes = new Map<string, ImageNode>();
+
+  // Dockerfiles are independent: read and analyze them concurrently.
+  await Promise.all(
+    [...project.images.values()].map(async (spec) => {
+      const result = await analyzeImage(spec, read);
+      if (!result.ok) {
+        problems.push(...result.error);
+        return;
+      }
+      analyses.set(spec.name, result.value.analysis);
+      nodes.set(spec.name, nodeFor(spec, result.value.references, byRepository, problems));
+    }),
+  );
+  if (problems.length > 0) return fail(sortByLocation(problems));
+
+  // Keep manifest order everywhere, whatever order the reads finished in.
+  const names = [...project.images.keys()];
+  for (const name of names) {
+    for (const dependency of nodes.get(name)!.dependencies) nodes.get(dependency)!.dependents.push(name);
+  }
+  const cycles = findCycles(names, (n) => nodes.get(n)!.edges);
+  if (cycles.length > 0) return fail(cycles);
+
+  const selected = selectImages(project, nodes, options.selection ?? []);
+  if (!selected.ok) return fail(selected.error);
+  const chosen = names.filter((n) => selected.value.has(n));
+  const subset = new Map(chosen.map((n) => [n, nodes.get(n)!]));
+  const waves = toWaves(chosen, (n) => nodes.get(n)!.dependencies);
+  const graph = { project, nodes: subset, order: waves.flat(), waves } as unknown as BuildGraph;
+  return ok({ graph, analyses });
+}
+
+type Analyzed = { analysis: DockerfileAnalysis; references: ReturnType<typeof imageReferences> };
+
+async function analyzeImage(spec: ImageSpec, read: (file: string) => Promise<string>): Promise<Result<Analyzed, Diagnostic[]>> {
+  let text: string;
+  try {
+    text = await read(spec.dockerfile);
+  } catch (error) {
+    return fail([
+      {
+        kind: 'usage',
+        message: `cannot read the Dockerfile of image "${spec.name}": ${(error as Error).message}`,
+        location: spec.locations.dockerfile ?? spec.locations.context ?? spec.locations.image,
+      },
+    ]);
+  }
+  const analyzed = analyzeDockerfile({ file: spec.dockerfile, text, buildArgs: spec.args });
+  if (!analyzed.ok) return fail(analyzed.error);
+  const stages = neededStages(analyzed.value, spec.target, spec.locations.target);
+  if (!stages.ok) return fail([stages.error]);
+  return ok({ analysis: analyzed.value, references: imageReferences(analyzed.value, spec.target) });
+}
+
+/** Maps each image's normalized repository to its name, for matching Dockerfile references. */
+function repositoryIndex(project: Project): Map<string, string> {
+  const index = new Map<string, string>();
+  for (const spec of project.images.values()) index.set(normalizeReference(spec.repository).repository, spec.name);
+  return index;
+}
+
+function nodeFor(
+  spec: ImageSpec,
+  references: Analyzed['references'],
+  byRepository: Map<string, string>,
+  problems: Diagnostic[],
+): ImageNode {
+  const edges: Edge[] = [];
+  const externalBases: string[] = [];
+  for (const reference of references) {
+    const normalized = normalizeReference(reference.ref);
+    const dependency = byRepository.get(normalized.repository);
+    // A digest pins a specific published build, and naming one's own repository means the
+    // previous release of it: both are external images, not edges of this build.
+    if (dependency === undefined || dependency === spec.name || normalized.digest !== undefined) {
+      if (!externalBases.includes(reference.ref)) externalBases.push(reference.ref);
+      continue;
+    }
+    edges.push({ dependent: spec.name, dependency, kind: reference.kind, ref: reference.ref, location: reference.location });
+  }
+  spec.dependsOn.forEach((dependency, i) => {
+    const location = spec.locations[`depends_on.${i}`] ?? spec.locations.depends_on ?? spec.locations.image;
+    if (!byRepositoryHasName(byRepository, dependency)) {
+      problems.push({ kind: 'usage', message: `image "${spec.name}" depends on "${dependency}", which is not an image of the manifest`, location });
+      return;
+    }
+    edges.push({ dependent: spec.name, dependency, kind: 'depends_on', location });
+  });
+  const dependencies = [...new Set(edges.map((e) => e.dependency))];
+  return { spec, edges, dependencies, dependents: [], externalBases };
+}
+
+function byRepositoryHasName(index: Map<string, string>, name: string): boolean {
+  for (const n of index.values()) if (n === name) return true;
+  return false;
+}
+
+function sortByLocation(list: Diagnostic[]): Diagnostic[] {
+  const key = (d: Diagnostic) => `${d.location?.file ?? ''}\0${String(d.location?.line ?? 0).padStart(8, '0')}`;
+  return [...list].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
