@@ -1,0 +1,109 @@
+import { join } from 'node:path';
+import { StatCache } from '../context/index.js';
+import type { Engine } from '../engine/engine.js';
+import type { BuilderKind } from '../model/project.js';
+import type { ResolvedGraph } from '../plan/resolve-graph.js';
+import type { EventSink, PlannedImage } from '../run/events.js';
+import { defaultConcurrency, runBuild, type ImageJob, type RunSummary } from '../run/run-build.js';
+import { resolveBaseImages } from './bases.js';
+import { engineExecutor } from './executor.js';
+import { indexImages } from './image-index.js';
+import { prepareImages, type PreparedImage } from './prepare.js';
+
+/** What `kiln build` (and each watch round) needs. */
+export interface BuildOptions {
+  resolved: ResolvedGraph;
+  engine: Engine;
+  sink: EventSink;
+  signal: AbortSignal;
+  concurrency?: number;
+  keepGoing?: boolean;
+  noCache?: boolean;
+  pull?: boolean;
+  builder?: BuilderKind;
+  /** Watch-mode round, stamped on events. */
+  round?: number;
+  /** Pinned Dockerfile texts from kiln.lock, by image name. */
+  pinnedDockerfiles?: ReadonlyMap<string, string>;
+  /** Resolved pinned base digests from kiln.lock, by reference. */
+  pinnedBases?: ReadonlyMap<string, string>;
+}
+
+/** How a build ended, with what was decided before it. */
+export interface BuildResult extends RunSummary {
+  prepared: Map<string, PreparedImage>;
+}
+
+/**
+ * Builds the selected graph: one image listing, stat-cached hashing, keys, then only the images
+ * whose key is not built yet go to the engine, in dependency order and in parallel.
+ */
+export async function buildImages(options: BuildOptions): Promise<BuildResult> {
+  const { resolved, engine, signal } = options;
+  const { graph } = resolved;
+  const info = await engine.info(signal);
+  const listing = await engine.listImages({}, signal);
+  const images = indexImages(listing);
+  const baseImages = await resolveBaseImages({ graph, engine, images, signal, ...(options.pinnedBases ? { pinned: options.pinnedBases } : {}) });
+  const statCache = await StatCache.open(join(graph.project.root, '.kiln', 'cache', 'hashes.json'));
+  const prepared = await prepareImages({
+    graph,
+    images,
+    statCache,
+    baseImages,
+    defaultBuilder: info.buildkit ? 'buildkit' : 'classic',
+    ...(options.builder ? { builder: options.builder } : {}),
+    ...(options.noCache ? { noCache: true } : {}),
+    ...(options.pinnedDockerfiles ? { pinnedDockerfiles: options.pinnedDockerfiles } : {}),
+  });
+  await statCache.save();
+
+  const jobs: ImageJob[] = graph.order.map((name) => {
+    const p = prepared.get(name)!;
+    return {
+      name,
+      key: p.key,
+      dependencies: p.node.dependencies,
+      ...(p.cached ? { cachedId: p.cached.id } : {}),
+      tags: p.tags,
+      reasons: p.reasons,
+      aliases: p.aliases,
+      ...(p.previousDurationMs !== undefined ? { previousDurationMs: p.previousDurationMs } : {}),
+    };
+  });
+  const refsById = new Map(listing.map((i) => [i.Id, i.RepoTags ?? []]));
+  const summary = await runBuild({
+    jobs,
+    order: graph.order,
+    waves: graph.waves,
+    plannedImages: plannedImages(prepared),
+    executor: engineExecutor({
+      engine,
+      project: graph.project,
+      prepared,
+      refsOf: (id) => refsById.get(id) ?? [],
+      ...(options.noCache ? { noCache: true } : {}),
+      ...(options.pull ? { pull: true } : {}),
+      ...(info.bridgeNetwork === false ? { networkMode: 'host' } : {}),
+    }),
+    sink: options.sink,
+    concurrency: options.concurrency ?? defaultConcurrency(),
+    keepGoing: options.keepGoing ?? false,
+    signal,
+    ...(options.round !== undefined ? { round: options.round } : {}),
+  });
+  return { ...summary, prepared };
+}
+
+/** The `plan` event's view of the prepared images. */
+export function plannedImages(prepared: ReadonlyMap<string, PreparedImage>): PlannedImage[] {
+  return [...prepared.values()].map((p) => ({
+    name: p.node.spec.name,
+    repository: p.node.spec.repository,
+    tags: p.node.spec.tags,
+    dependsOn: p.node.dependencies,
+    key: p.key,
+    cached: p.cached !== undefined,
+    reasons: p.reasons,
+  }));
+}

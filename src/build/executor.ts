@@ -1,0 +1,61 @@
+import { contextTar } from '../context/index.js';
+import type { Engine } from '../engine/engine.js';
+import { KilnLabel } from '../model/labels.js';
+import { saveKeyRecord } from '../plan/key-record.js';
+import type { JobExecutor } from '../run/run-build.js';
+import { splitRef } from './refs.js';
+import type { PreparedImage } from './prepare.js';
+
+/** How builds are sent to the engine. */
+export interface ExecutorOptions {
+  engine: Engine;
+  project: { name: string; root: string };
+  prepared: ReadonlyMap<string, PreparedImage>;
+  /** RefS each image ID has now (from the run's one listing), to re-apply only missing tags. */
+  refsOf: (id: string) => string[];
+  noCache?: boolean;
+  pull?: boolean;
+  /** Build network mode: `host` on engines without a bridge network, where the default fails. */
+  networkMode?: string;
+}
+
+/** The JobExecutor that builds with the real engine: a streamed context tar, kiln's labels, tags only after success. */
+export function engineExecutor(options: ExecutorOptions): JobExecutor {
+  const { engine, prepared } = options;
+  return {
+    async build(job, onProgress, signal) {
+      const image = prepared.get(job.name)!;
+      const spec = image.node.spec;
+      const started = Date.now();
+      const { id } = await engine.build(
+        {
+          context: contextTar({ context: spec.context, entries: image.entries, dockerfile: image.dockerfile }),
+          dockerfile: image.dockerfile.nameInTar,
+          ...(spec.target ? { target: spec.target } : {}),
+          args: spec.args,
+          labels: { ...spec.labels, [KilnLabel.image]: spec.name, [KilnLabel.key]: image.key, [KilnLabel.project]: options.project.name },
+          ...(spec.platform ? { platform: spec.platform } : {}),
+          builder: image.builder,
+          ...(options.noCache ? { noCache: true } : {}),
+          ...(options.pull ? { pull: true } : {}),
+          ...(options.networkMode ? { networkMode: options.networkMode } : {}),
+        },
+        onProgress,
+        signal,
+      );
+      // The record explains the next rebuild ("src/app.js changed") and remembers the build time.
+      await saveKeyRecord(options.project.root, { ...image.record, durationMs: Date.now() - started });
+      return { id };
+    },
+    async tag(id, refs, signal) {
+      for (const ref of refs) {
+        const { repository, tag } = splitRef(ref);
+        await engine.tag(id, repository, tag, signal);
+      }
+    },
+    async missingRefs(id, refs) {
+      const have = new Set(options.refsOf(id));
+      return refs.filter((r) => !have.has(r));
+    },
+  };
+}

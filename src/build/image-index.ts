@@ -1,0 +1,47 @@
+import { normalizeReference } from '../dockerfile/index.js';
+import type { ImageSummary } from '../engine/engine.js';
+import { KilnLabel } from '../model/labels.js';
+
+/** One listing of the engine's images, indexed the ways a build needs: by reference and by kiln key. */
+export interface ImageIndex {
+  /** Image ID a reference points at (`busybox` and `docker.io/library/busybox:latest` alike). */
+  idOf(ref: string): string | undefined;
+  /** The image built for `image` of `project` with `key`, if any. */
+  byKey(project: string, image: string, key: string): ImageSummary | undefined;
+  /** The image with this ID. */
+  byId(id: string): ImageSummary | undefined;
+}
+
+/** The canonical `repository:tag` (or `repository@digest`) form used as a map key. */
+export function canonicalRef(ref: string): string {
+  const n = normalizeReference(ref);
+  return n.digest ? `${n.repository}@${n.digest}` : `${n.repository}:${n.tag ?? 'latest'}`;
+}
+
+/**
+ * Indexes one `GET /images/json`: a no-op build of any size costs this single listing, not a
+ * request per image.
+ */
+export function indexImages(images: ImageSummary[]): ImageIndex {
+  const byRef = new Map<string, string>();
+  const byKey = new Map<string, ImageSummary>();
+  const byId = new Map<string, ImageSummary>();
+  for (const image of images) {
+    byId.set(image.Id, image);
+    for (const tag of image.RepoTags ?? []) if (tag !== '<none>:<none>') byRef.set(canonicalRef(tag), image.Id);
+    for (const digest of image.RepoDigests ?? []) if (digest !== '<none>@<none>') byRef.set(canonicalRef(digest), image.Id);
+    const labels = image.Labels ?? {};
+    const key = labels[KilnLabel.key];
+    if (key !== undefined) {
+      const id = `${labels[KilnLabel.project]}\0${labels[KilnLabel.image]}\0${key}`;
+      // Several images can carry one key (rebuilt with --no-cache): prefer the newest.
+      const known = byKey.get(id);
+      if (known === undefined || known.Created < image.Created) byKey.set(id, image);
+    }
+  }
+  return {
+    idOf: (ref) => byRef.get(canonicalRef(ref)),
+    byKey: (project, image, key) => byKey.get(`${project}\0${image}\0${key}`),
+    byId: (id) => byId.get(id),
+  };
+}

@@ -1,0 +1,150 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { relative, sep } from 'node:path';
+import { hashContext, walkContext, type ContextEntry, type StatCache } from '../context/index.js';
+import type { BuilderKind } from '../model/project.js';
+import { computeKey, type CacheKey } from '../plan/cache-key.js';
+import { explainRebuild } from '../plan/explain.js';
+import type { BuildGraph, ImageNode } from '../plan/graph.js';
+import { loadKeyRecord, type KeyRecord } from '../plan/key-record.js';
+import type { RebuildReason } from '../run/events.js';
+import { canonicalRef, type ImageIndex } from './image-index.js';
+
+/** Everything needed to build one image, decided before anything is sent to the engine. */
+export interface PreparedImage {
+  node: ImageNode;
+  key: CacheKey;
+  record: KeyRecord;
+  builder: BuilderKind;
+  /** The context files .dockerignore lets through, in tar order. */
+  entries: ContextEntry[];
+  /** The Dockerfile as the tar carries it; `content` when kiln rewrote it (pinned bases). */
+  dockerfile: { path: string; nameInTar: string; content?: string };
+  /** The local image already built with this key, when there is one. */
+  cached?: { id: string; source: 'local' | 'registry' };
+  reasons: RebuildReason[];
+  /** Full references (`repo:tag`) of the manifest tags. */
+  tags: string[];
+  /** References dependents' Dockerfiles use for this image that are not among its tags. */
+  aliases: string[];
+  /** How long the build this key points at took, when known (for "the cache saved"). */
+  previousDurationMs?: number;
+}
+
+/** What preparing needs. */
+export interface PrepareOptions {
+  graph: BuildGraph;
+  images: ImageIndex;
+  statCache: StatCache;
+  /** Image ID (or pinned digest) of each external base, by the reference Dockerfiles use. */
+  baseImages: ReadonlyMap<string, string>;
+  /** `--builder`, beating each image's `builder`. */
+  builder?: BuilderKind;
+  /** What the engine supports when nothing asks. */
+  defaultBuilder: BuilderKind;
+  noCache?: boolean;
+  /** Pinned Dockerfile texts from kiln.lock, by image name. */
+  pinnedDockerfiles?: ReadonlyMap<string, string>;
+}
+
+/**
+ * Hashes every context (stat-cached), computes keys dependencies-first, and looks each key up in
+ * the one image listing: the plan of what to build, and why.
+ */
+export async function prepareImages(options: PrepareOptions): Promise<Map<string, PreparedImage>> {
+  const { graph } = options;
+  const root = graph.project.root;
+  // Contexts are independent: walk and hash them concurrently; keys then need dependency order.
+  const hashed = new Map(
+    await Promise.all(
+      graph.order.map(async (name) => {
+        const spec = graph.nodes.get(name)!.spec;
+        const entries = await walkContext({ context: spec.context, dockerfile: spec.dockerfile });
+        const digest = await hashContext(entries, options.statCache);
+        const text = options.pinnedDockerfiles?.get(name) ?? (await readFile(spec.dockerfile, 'utf8'));
+        return [name, { entries, digest, text }] as const;
+      }),
+    ),
+  );
+  const aliases = aliasesByDependency(graph);
+  const prepared = new Map<string, PreparedImage>();
+  for (const name of graph.order) {
+    const node = graph.nodes.get(name)!;
+    const spec = node.spec;
+    const { entries, digest, text } = hashed.get(name)!;
+    const builder = options.builder ?? spec.builder ?? options.defaultBuilder;
+    const dependencies = Object.fromEntries(node.dependencies.map((d) => [d, prepared.get(d)!.key]));
+    const baseImages = Object.fromEntries(node.externalBases.map((b) => [b, options.baseImages.get(b) ?? 'missing']));
+    const inputs = { dockerfile: text, contextDigest: digest.digest, args: spec.args, target: spec.target, platform: spec.platform, builder, dependencies, baseImages };
+    const key = computeKey(inputs);
+    const record: KeyRecord = {
+      key,
+      dockerfileHash: sha256(text),
+      files: Object.fromEntries(digest.files),
+      args: spec.args,
+      target: spec.target,
+      platform: spec.platform,
+      builder,
+      dependencies,
+      baseImages,
+      createdAt: new Date().toISOString(),
+    };
+    const tags = spec.tags.map((t) => `${spec.repository}:${t}`);
+    const local = options.noCache ? undefined : options.images.byKey(graph.project.name, name, key);
+    const previous = await previousRecord(root, options.images, tags, key);
+    prepared.set(name, {
+      node,
+      key,
+      record,
+      builder,
+      entries,
+      dockerfile: dockerfileInTar(spec.context, spec.dockerfile, options.pinnedDockerfiles?.get(name)),
+      ...(local ? { cached: { id: local.Id, source: 'local' as const } } : {}),
+      reasons: local ? [] : options.noCache ? [{ kind: 'forced', detail: '--no-cache' }] : explainRebuild(previous?.record, record),
+      tags,
+      aliases: (aliases.get(name) ?? []).filter((a) => !tags.some((t) => canonicalRef(t) === canonicalRef(a))),
+      ...(previous?.durationMs !== undefined ? { previousDurationMs: previous.durationMs } : {}),
+    });
+  }
+  return prepared;
+}
+
+/** The record of the build the image's first tag points at now, to explain what changed since. */
+async function previousRecord(root: string, images: ImageIndex, tags: string[], key: string): Promise<{ record?: KeyRecord; durationMs?: number } | undefined> {
+  for (const tag of tags) {
+    const id = images.idOf(tag);
+    const previousKey = id ? images.byId(id)?.Labels?.['dev.kiln.key'] : undefined;
+    if (previousKey === undefined) continue;
+    const record = await loadKeyRecord(root, previousKey);
+    const own = previousKey === key ? record : await loadKeyRecord(root, key);
+    return { ...(record ? { record } : {}), ...(own?.durationMs !== undefined ? { durationMs: own.durationMs } : {}) };
+  }
+  return undefined;
+}
+
+/** Where the Dockerfile goes in the tar: its own path inside the context, or a generated name outside it. */
+function dockerfileInTar(context: string, dockerfile: string, content?: string): PreparedImage['dockerfile'] {
+  const inside = relative(context, dockerfile);
+  const outside = inside.startsWith('..') || inside.startsWith(sep) || inside === '';
+  const nameInTar = outside ? `.kiln/Dockerfile.${sha256(dockerfile).slice(0, 12)}` : inside.split(sep).join('/');
+  return { path: dockerfile, nameInTar, ...(content !== undefined ? { content } : {}) };
+}
+
+/** For each image, the references its dependents' Dockerfiles use for it (`acme/base` → `acme/base:latest`). */
+function aliasesByDependency(graph: BuildGraph): Map<string, string[]> {
+  const aliases = new Map<string, string[]>();
+  for (const node of graph.nodes.values()) {
+    for (const edge of node.edges) {
+      if (edge.ref === undefined) continue;
+      const ref = /:[^/]+$/.test(edge.ref) ? edge.ref : `${edge.ref}:latest`;
+      const list = aliases.get(edge.dependency) ?? [];
+      if (!list.includes(ref)) list.push(ref);
+      aliases.set(edge.dependency, list);
+    }
+  }
+  return aliases;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}

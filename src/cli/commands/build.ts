@@ -1,0 +1,72 @@
+import { Option, type Command } from 'commander';
+import { buildImages, type BuildResult } from '../../build/build.js';
+import { createEngine } from '../../engine/index.js';
+import type { BuilderKind } from '../../model/project.js';
+import { createReporter } from '../../ui/select.js';
+import { ExitCode } from '../exit-codes.js';
+import type { CliIO } from '../io.js';
+import { loadGraph, type ManifestOptions } from '../load.js';
+import { manifestOptions, positiveInt, progressOption } from '../options.js';
+import { withInterrupt } from '../interrupt.js';
+
+/** Options of `kiln build`. */
+export interface BuildCommandOptions extends ManifestOptions {
+  concurrency?: number;
+  keepGoing?: boolean;
+  cache?: boolean;
+  pull?: boolean;
+  builder?: BuilderKind;
+  progress?: 'auto' | 'tty' | 'plain' | 'json';
+}
+
+/** `kiln build [names...]`: builds what changed, in dependency order, in parallel. */
+export async function build(io: CliIO, options: BuildCommandOptions, names: string[]): Promise<ExitCode> {
+  const resolved = await loadGraph(io, options, names);
+  const engine = createEngine({ env: io.env });
+  const reporter = createReporter({ progress: options.progress ?? 'auto', stdout: io.stdout, stderr: io.stderr, env: io.env });
+  let result: BuildResult;
+  try {
+    result = await withInterrupt(io, (signal) =>
+      buildImages({
+        resolved,
+        engine,
+        sink: reporter,
+        signal,
+        ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+        keepGoing: options.keepGoing ?? false,
+        noCache: options.cache === false,
+        pull: options.pull ?? false,
+        ...(options.builder ? { builder: options.builder } : {}),
+      }),
+    );
+  } finally {
+    await reporter.close();
+    await engine.close();
+  }
+  return buildExitCode(result);
+}
+
+/** 130 when interrupted, 2 when the engine rejected a Dockerfile, 1 when a build failed, else 0. */
+export function buildExitCode(result: { interrupted: boolean; failures: { error: unknown }[] }): ExitCode {
+  if (result.interrupted) return ExitCode.interrupted;
+  if (result.failures.length === 0) return ExitCode.ok;
+  const dockerfileOnly = result.failures.every((f) => (f.error as { kind?: string } | undefined)?.kind === 'dockerfile');
+  return dockerfileOnly ? ExitCode.usage : ExitCode.failed;
+}
+
+/** Adds the build flags shared by `build` and `watch`. */
+export function buildFlags(command: Command): Command {
+  return progressOption(manifestOptions(command))
+    .option('-j, --concurrency <n>', 'images built at once (default: 2–4, from the CPU count)', positiveInt('--concurrency'))
+    .option('--keep-going', 'after a failure, still build everything that does not depend on it')
+    .option('--no-cache', 'rebuild every selected image, ignoring kiln\'s and the engine\'s caches')
+    .option('--pull', 'always look for newer base images')
+    .addOption(new Option('--builder <builder>', 'buildkit or classic, for every image').choices(['buildkit', 'classic']));
+}
+
+/** Registers the command. */
+export function registerBuild(program: Command, io: CliIO, run: (p: Promise<ExitCode>) => void): void {
+  buildFlags(program.command('build').argument('[names...]', 'images or groups (default: all)').description('build what changed, in dependency order, in parallel')).action(
+    (names: string[], _options: BuildCommandOptions, command: Command) => run(build(io, command.optsWithGlobals(), names)),
+  );
+}
