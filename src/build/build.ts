@@ -1,5 +1,4 @@
-import { join } from 'node:path';
-import { StatCache } from '../context/index.js';
+import { StatCache, statCachePath } from '../context/index.js';
 import type { Engine } from '../engine/engine.js';
 import type { BuilderKind } from '../model/project.js';
 import type { ResolvedGraph } from '../plan/resolve-graph.js';
@@ -45,7 +44,7 @@ export async function buildImages(options: BuildOptions): Promise<BuildResult> {
   const listing = await engine.listImages({}, signal);
   const images = indexImages(listing);
   const baseImages = await resolveBaseImages({ graph, engine, images, signal, ...(options.pinnedBases ? { pinned: options.pinnedBases } : {}) });
-  const statCache = await StatCache.open(join(graph.project.root, '.kiln', 'cache', 'hashes.json'));
+  const statCache = await StatCache.open(statCachePath(graph.project.root));
   const prepared = await prepareImages({
     graph,
     images,

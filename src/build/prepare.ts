@@ -1,12 +1,11 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { relative, sep } from 'node:path';
-import { hashContext, walkContext, type ContextEntry, type StatCache } from '../context/index.js';
+import { isAbsolute, relative, sep } from 'node:path';
+import { generatedDockerfileName, hashContext, walkContext, type ContextEntry, type StatCache } from '../context/index.js';
 import type { BuilderKind } from '../model/project.js';
 import { computeKey, type CacheKey } from '../plan/cache-key.js';
 import { explainRebuild } from '../plan/explain.js';
 import type { BuildGraph, ImageNode } from '../plan/graph.js';
-import { loadKeyRecord, type KeyRecord } from '../plan/key-record.js';
+import { createKeyRecord, loadKeyRecord, type KeyRecord } from '../plan/key-record.js';
 import type { RebuildReason } from '../run/events.js';
 import { canonicalRef, type ImageIndex } from './image-index.js';
 
@@ -77,18 +76,7 @@ export async function prepareImages(options: PrepareOptions): Promise<Map<string
     const baseImages = Object.fromEntries(node.externalBases.map((b) => [b, options.baseImages.get(b) ?? 'missing']));
     const inputs = { dockerfile: text, contextDigest: digest.digest, args: spec.args, target: spec.target, platform: spec.platform, builder, dependencies, baseImages };
     const key = computeKey(inputs);
-    const record: KeyRecord = {
-      key,
-      dockerfileHash: sha256(text),
-      files: Object.fromEntries(digest.files),
-      args: spec.args,
-      target: spec.target,
-      platform: spec.platform,
-      builder,
-      dependencies,
-      baseImages,
-      createdAt: new Date().toISOString(),
-    };
+    const record = createKeyRecord({ key, inputs, files: digest.files });
     const tags = spec.tags.map((t) => `${spec.repository}:${t}`);
     const local = options.noCache ? undefined : options.images.byKey(graph.project.name, name, key);
     const previous = await previousRecord(root, options.images, tags, key);
@@ -98,7 +86,7 @@ export async function prepareImages(options: PrepareOptions): Promise<Map<string
       record,
       builder,
       entries,
-      dockerfile: dockerfileInTar(spec.context, spec.dockerfile, options.pinnedDockerfiles?.get(name)),
+      dockerfile: dockerfileInTar(spec.context, spec.dockerfile, text, options.pinnedDockerfiles?.has(name) === true),
       ...(local ? { cached: { id: local.Id, source: 'local' as const } } : {}),
       reasons: local ? [] : options.noCache ? [{ kind: 'forced', detail: '--no-cache' }] : explainRebuild(previous?.record, record),
       tags,
@@ -123,11 +111,13 @@ async function previousRecord(root: string, images: ImageIndex, tags: string[], 
 }
 
 /** Where the Dockerfile goes in the tar: its own path inside the context, or a generated name outside it. */
-function dockerfileInTar(context: string, dockerfile: string, content?: string): PreparedImage['dockerfile'] {
+function dockerfileInTar(context: string, dockerfile: string, text: string, rewritten: boolean): PreparedImage['dockerfile'] {
   const inside = relative(context, dockerfile);
-  const outside = inside.startsWith('..') || inside.startsWith(sep) || inside === '';
-  const nameInTar = outside ? `.kiln/Dockerfile.${sha256(dockerfile).slice(0, 12)}` : inside.split(sep).join('/');
-  return { path: dockerfile, nameInTar, ...(content !== undefined ? { content } : {}) };
+  const outside = inside.startsWith('..') || isAbsolute(inside) || inside === '';
+  // A rewritten Dockerfile inside the context replaces itself in the tar: a generated extra name
+  // would be visible to BuildKit's `COPY .`, which reads no .dockerignore from a tar body.
+  const nameInTar = outside ? generatedDockerfileName(text) : inside.split(sep).join('/');
+  return { path: dockerfile, nameInTar, ...(rewritten ? { content: text } : {}) };
 }
 
 /** For each image, the references its dependents' Dockerfiles use for it (`acme/base` → `acme/base:latest`). */
@@ -143,8 +133,4 @@ function aliasesByDependency(graph: BuildGraph): Map<string, string[]> {
     }
   }
   return aliases;
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }

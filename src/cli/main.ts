@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
+import { registerBuild } from './commands/build.js';
 import { registerGraph } from './commands/graph.js';
 import { registerPlan } from './commands/plan.js';
 import { registerValidate } from './commands/validate.js';
@@ -10,7 +11,7 @@ import { reportError } from './report-error.js';
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 /** Every command's registration, in the order `--help` lists them. */
-const commands = [registerValidate, registerPlan, registerGraph];
+const commands = [registerValidate, registerPlan, registerGraph, registerBuild];
 
 /** Runs kiln with the given arguments (without `node kiln`); resolves with the exit code. */
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {

@@ -17,6 +17,8 @@ export interface KeyRecord {
   baseImages: Record<string, string>;
   /** ISO 8601. */
   createdAt: string;
+  /** How long the build of this key took, once built; a cache hit saves about this much. */
+  durationMs?: number;
 }
 
 /** Options of {@link createKeyRecord}. */

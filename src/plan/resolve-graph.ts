@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { relative } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { analyzeDockerfile, imageReferences, neededStages, normalizeReference } from '../dockerfile/index.js';
 import type { DockerfileAnalysis } from '../dockerfile/index.js';
@@ -38,7 +39,7 @@ export async function resolveGraph(project: Project, options: ResolveOptions = {
   // Dockerfiles are independent: read and analyze them concurrently.
   await Promise.all(
     [...project.images.values()].map(async (spec) => {
-      const result = await analyzeImage(spec, read);
+      const result = await analyzeImage(spec, project.root, read);
       if (!result.ok) {
         problems.push(...result.error);
         return;
@@ -68,7 +69,7 @@ export async function resolveGraph(project: Project, options: ResolveOptions = {
 
 type Analyzed = { analysis: DockerfileAnalysis; references: ReturnType<typeof imageReferences> };
 
-async function analyzeImage(spec: ImageSpec, read: (file: string) => Promise<string>): Promise<Result<Analyzed, Diagnostic[]>> {
+async function analyzeImage(spec: ImageSpec, root: string, read: (file: string) => Promise<string>): Promise<Result<Analyzed, Diagnostic[]>> {
   let text: string;
   try {
     text = await read(spec.dockerfile);
@@ -81,7 +82,7 @@ async function analyzeImage(spec: ImageSpec, read: (file: string) => Promise<str
       },
     ]);
   }
-  const analyzed = analyzeDockerfile({ file: spec.dockerfile, text, buildArgs: spec.args });
+  const analyzed = analyzeDockerfile({ file: spec.dockerfile, text, buildArgs: spec.args, displayPath: relative(root, spec.dockerfile), ...(spec.platform ? { platform: spec.platform } : {}) });
   if (!analyzed.ok) return fail(analyzed.error);
   const stages = neededStages(analyzed.value, spec.target, spec.locations.target);
   if (!stages.ok) return fail([stages.error]);
@@ -115,7 +116,7 @@ function nodeFor(
     edges.push({ dependent: spec.name, dependency, kind: reference.kind, ref: reference.ref, location: reference.location });
   }
   spec.dependsOn.forEach((dependency, i) => {
-    const location = spec.locations[`depends_on.${i}`] ?? spec.locations.depends_on ?? spec.locations.image;
+    const location = spec.locations[`dependsOn.${i}`] ?? spec.locations.dependsOn ?? spec.locations.image;
     if (!byRepositoryHasName(byRepository, dependency)) {
       problems.push({ kind: 'usage', message: `image "${spec.name}" depends on "${dependency}", which is not an image of the manifest`, location });
       return;
