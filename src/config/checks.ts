@@ -3,7 +3,7 @@ import path from 'node:path';
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import type { Diagnostic, SourceLocation } from '../diagnostics/diagnostic.js';
 import type { GroupSpec, ImageSpec, Project } from '../model/project.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from '../util/suggest.js';
 
 /** The semantic checks the schema cannot express, each reported where the user wrote the culprit. */
 export function checkProject(project: Project): Diagnostic[] {

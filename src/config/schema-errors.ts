@@ -2,7 +2,7 @@ import type { ErrorObject } from 'ajv';
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { DataPath, ManifestSource } from './source.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from '../util/suggest.js';
 
 /** Turns ajv's errors into one located, readable diagnostic per problem (deduplicated). */
 export function schemaDiagnostics(errors: readonly ErrorObject[], source: ManifestSource): Diagnostic[] {

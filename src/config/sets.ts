@@ -1,7 +1,7 @@
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { DataPath } from './source.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from '../util/suggest.js';
 
 const plainFields = ['context', 'dockerfile', 'target', 'platform', 'repository', 'builder'] as const;
 const mapFields = ['args', 'labels'] as const;

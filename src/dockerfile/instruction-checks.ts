@@ -1,7 +1,7 @@
 import type { Dockerfile } from 'dockerfile-ast';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { toLocation } from './positions.js';
-import { closest } from './suggest.js';
+import { closest } from '../util/suggest.js';
 
 /** Every instruction the Dockerfile frontend accepts. */
 export const INSTRUCTIONS = [

@@ -1,6 +1,6 @@
 import { diagnostic, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
 import { fail, ok, type Result } from '../util/result.js';
-import { closest } from './suggest.js';
+import { closest } from '../util/suggest.js';
 import type { DockerfileAnalysis, ImageReference } from './types.js';
 
 /**

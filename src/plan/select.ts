@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Project } from '../model/project.js';
 import { fail, ok, type Result } from '../util/result.js';
-import { didYouMean } from '../util/did-you-mean.js';
+import { closest } from '../util/suggest.js';
 
 /**
  * The selection: the named images, the members of the named groups (recursively), and every image
@@ -23,7 +23,7 @@ export function selectImages(
     const group = project.groups.get(name);
     if (group === undefined) {
       const known = [...project.images.keys(), ...project.groups.keys()];
-      const suggestion = didYouMean(name, known);
+      const suggestion = closest(name, known);
       problems.push({
         kind: 'usage',
         message: `"${name}" is neither an image nor a group of ${project.file}`,
