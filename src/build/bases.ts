@@ -14,6 +14,8 @@ export async function resolveBaseImages(options: {
   signal: AbortSignal;
   /** Digests pinned in kiln.lock, by reference: they stand for the image in keys. */
   pinned?: ReadonlyMap<string, string>;
+  /** Pull bases the engine lacks (default true); `kiln plan` looks without pulling. */
+  pull?: boolean;
 }): Promise<Map<string, string>> {
   const bases = new Set([...options.graph.nodes.values()].flatMap((n) => n.externalBases));
   const result = new Map<string, string>();
@@ -25,7 +27,7 @@ export async function resolveBaseImages(options: {
         return;
       }
       let id = options.images.idOf(ref);
-      if (id === undefined) {
+      if (id === undefined && options.pull !== false) {
         try {
           await options.engine.pull(ref, undefined, () => {}, options.signal);
           id = (await options.engine.inspectImage(ref, options.signal))?.Id;
