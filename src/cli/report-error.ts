@@ -12,7 +12,7 @@ export function exitCodeFor(diagnostics: Diagnostic[]): ExitCode {
 
 /** Prints diagnostics to stderr and returns the exit code they call for. */
 export function reportDiagnostics(io: CliIO, diagnostics: Diagnostic[]): ExitCode {
-  io.stderr.write(formatDiagnostics(diagnostics, { color: useColor(io), cwd: io.cwd }));
+  io.stderr.write(formatDiagnostics(diagnostics, { color: useColor(io), cwd: io.cwd }) + '\n');
   return exitCodeFor(diagnostics);
 }
 

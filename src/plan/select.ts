@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Project } from '../model/project.js';
 import { fail, ok, type Result } from '../util/result.js';
@@ -26,7 +27,7 @@ export function selectImages(
       const suggestion = closest(name, known);
       problems.push({
         kind: 'usage',
-        message: `"${name}" is neither an image nor a group of ${project.file}`,
+        message: `"${name}" is neither an image nor a group of ${relative(project.root, project.file)}`,
         hint: suggestion ? `did you mean "${suggestion}"?` : `known: ${known.join(', ')}`,
       });
       return;

@@ -1,0 +1,36 @@
+import { resolveBaseImages } from '../build/bases.js';
+import { indexImages } from '../build/image-index.js';
+import { prepareImages } from '../build/prepare.js';
+import { StatCache, statCachePath } from '../context/index.js';
+import type { Engine } from '../engine/engine.js';
+import type { ImageCacheState } from './render-plan.js';
+import type { ResolvedGraph } from './resolve-graph.js';
+
+/** What {@link planCacheState} needs. */
+export interface CacheStateOptions {
+  resolved: ResolvedGraph;
+  engine: Engine;
+  signal: AbortSignal;
+}
+
+/**
+ * Each selected image's key, whether the engine already holds a build of it, and why it would
+ * rebuild — the same decisions `kiln build` makes, without building or pulling anything.
+ */
+export async function planCacheState(options: CacheStateOptions): Promise<Map<string, ImageCacheState>> {
+  const { engine, signal } = options;
+  const { graph } = options.resolved;
+  const info = await engine.info(signal);
+  const images = indexImages(await engine.listImages({}, signal));
+  // A base the engine lacks stays out of the key ("missing"), as in build before its pull.
+  const baseImages = await resolveBaseImages({ graph, engine, images, signal, pull: false });
+  const statCache = await StatCache.open(statCachePath(graph.project.root));
+  const prepared = await prepareImages({ graph, images, statCache, baseImages, defaultBuilder: info.buildkit ? 'buildkit' : 'classic' });
+  // The stat cache only speeds up the next hash; keeping it is what `build` would do too.
+  await statCache.save();
+  const states = new Map<string, ImageCacheState>();
+  for (const [name, p] of prepared) {
+    states.set(name, { key: p.key, cached: p.cached !== undefined, ...(p.cached ? { source: p.cached.source } : {}), reasons: p.reasons });
+  }
+  return states;
+}
