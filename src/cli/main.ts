@@ -3,7 +3,10 @@ import { createRequire } from 'node:module';
 import { registerBuild } from './commands/build.js';
 import { registerGraph } from './commands/graph.js';
 import { registerPlan } from './commands/plan.js';
+import { registerPush } from './commands/push.js';
+import { registerReconcile } from './commands/reconcile.js';
 import { registerValidate } from './commands/validate.js';
+import { registerWatch } from './commands/watch.js';
 import { ExitCode } from './exit-codes.js';
 import { processIO, type CliIO } from './io.js';
 import { reportError } from './report-error.js';
@@ -11,7 +14,7 @@ import { reportError } from './report-error.js';
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 /** Every command's registration, in the order `--help` lists them. */
-const commands = [registerValidate, registerPlan, registerGraph, registerBuild];
+const commands = [registerValidate, registerPlan, registerGraph, registerBuild, registerPush, registerReconcile, registerWatch];
 
 /** Runs kiln with the given arguments (without `node kiln`); resolves with the exit code. */
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {

@@ -1,0 +1,89 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { buildImages } from '../../build/build.js';
+import { KilnError } from '../../diagnostics/diagnostic.js';
+import { createEngine } from '../../engine/index.js';
+import { createReporter, resolveProgress } from '../../ui/select.js';
+import { watchImages } from '../../watch/watch.js';
+import { ExitCode } from '../exit-codes.js';
+import { withInterrupt } from '../interrupt.js';
+import type { CliIO } from '../io.js';
+import { loadManifest } from '../load.js';
+import { reportDiagnostics } from '../report-error.js';
+import { buildFlags, type BuildCommandOptions } from './build.js';
+
+/** Options of `kiln watch`. */
+export interface WatchCommandOptions extends BuildCommandOptions {
+  /** Quiet milliseconds after the last save before a round starts. */
+  debounce?: number;
+}
+
+/** Default quiet time: a burst of editor saves lands well inside it. */
+export const DEFAULT_DEBOUNCE_MS = 200;
+
+/**
+ * `kiln watch [names...]`: builds, then rebuilds the images each burst of changes affects, one
+ * `done`-terminated round at a time, until Ctrl-C (exit 0).
+ */
+export async function watch(io: CliIO, options: WatchCommandOptions, names: string[]): Promise<ExitCode> {
+  // The manifest is loaded once here so a broken one exits 2 before anything starts.
+  const first = await loadManifest(io, options);
+  let loaded = false;
+  const engine = createEngine({ env: io.env });
+  const progress = resolveProgress({ progress: options.progress ?? 'auto', stdout: io.stdout, env: io.env });
+  const reporter = createReporter({ progress: options.progress ?? 'auto', stdout: io.stdout, stderr: io.stderr, env: io.env });
+  // Status lines go where they cannot break the output: beside plain lines, on stderr beside NDJSON, nowhere under the TUI.
+  const notify = progress === 'plain' ? (m: string) => io.stdout.write(`[watch] ${m}\n`) : progress === 'json' ? (m: string) => io.stderr.write(`[watch] ${m}\n`) : undefined;
+  try {
+    await withInterrupt(io, (signal) =>
+      watchImages({
+        load: async () => {
+          if (!loaded) {
+            loaded = true;
+            return first;
+          }
+          return loadManifest(io, options);
+        },
+        selection: names,
+        debounceMs: options.debounce ?? DEFAULT_DEBOUNCE_MS,
+        signal,
+        sink: reporter,
+        ...(notify ? { notify } : {}),
+        reportError: (error) => {
+          if (error instanceof KilnError) reportDiagnostics(io, error.diagnostics);
+          else io.stderr.write(`kiln watch: ${error instanceof Error ? error.message : String(error)}\n`);
+        },
+        build: ({ resolved, round, signal: roundSignal, sink }) =>
+          buildImages({
+            resolved,
+            engine,
+            sink,
+            signal: roundSignal,
+            round,
+            ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+            keepGoing: options.keepGoing ?? false,
+            noCache: options.cache === false,
+            pull: options.pull ?? false,
+            ...(options.builder ? { builder: options.builder } : {}),
+          }),
+      }),
+    );
+  } finally {
+    await reporter.close();
+    await engine.close();
+  }
+  return ExitCode.ok;
+}
+
+/** Parses `--debounce`: whole milliseconds, 0 allowed. */
+function milliseconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected whole milliseconds, got "${value}"`);
+  return n;
+}
+
+/** Registers the command. */
+export function registerWatch(program: Command, io: CliIO, run: (p: Promise<ExitCode>) => void): void {
+  buildFlags(program.command('watch').argument('[names...]', 'images or groups (default: all)').description('build, then rebuild what each change affects, until Ctrl-C'))
+    .option('--debounce <ms>', `quiet time after the last change before a round starts (default: ${DEFAULT_DEBOUNCE_MS})`, milliseconds)
+    .action((names: string[], _options: WatchCommandOptions, command: Command) => run(watch(io, command.optsWithGlobals(), names)));
+}
