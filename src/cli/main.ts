@@ -7,6 +7,14 @@ import { registerPush } from './commands/push.js';
 import { registerReconcile } from './commands/reconcile.js';
 import { registerValidate } from './commands/validate.js';
 import { registerWatch } from './commands/watch.js';
+import { registerPull } from './commands/pull.js';
+import { registerLock } from './commands/lock.js';
+import { registerLs } from './commands/ls.js';
+import { registerTag } from './commands/tag.js';
+import { registerRm } from './commands/rm.js';
+import { registerPrune } from './commands/prune.js';
+import { registerSearch } from './commands/search.js';
+import { registerCommit } from './commands/commit.js';
 import { ExitCode } from './exit-codes.js';
 import { processIO, type CliIO } from './io.js';
 import { reportError } from './report-error.js';
@@ -14,7 +22,7 @@ import { reportError } from './report-error.js';
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 /** Every command's registration, in the order `--help` lists them. */
-const commands = [registerValidate, registerPlan, registerGraph, registerBuild, registerPush, registerReconcile, registerWatch];
+const commands = [registerValidate, registerPlan, registerGraph, registerBuild, registerPush, registerReconcile, registerWatch, registerPull, registerLock, registerLs, registerTag, registerRm, registerPrune, registerSearch, registerCommit];
 
 /** Runs kiln with the given arguments (without `node kiln`); resolves with the exit code. */
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {

@@ -1,0 +1,51 @@
+import { StatCache, statCachePath } from '../context/index.js';
+import type { Engine } from '../engine/engine.js';
+import type { BuildGraph } from '../plan/graph.js';
+import { resolveBaseImages } from './bases.js';
+import { indexImages, type ImageIndex } from './image-index.js';
+import { prepareImages } from './prepare.js';
+
+/** Each image's current key and the local image built with it (if any), without building. */
+export interface CurrentBuilds {
+  /** Cache key of each graph image, by manifest name. */
+  keys: Map<string, string>;
+  /** The local image built with the current key, by manifest name. */
+  ids: Map<string, string>;
+  /** The one image listing this was computed from. */
+  images: ImageIndex;
+}
+
+/**
+ * Computes what `kiln build` would compute before building: one image listing, base resolution,
+ * stat-cached hashing and keys. `ls`, `tag` and `prune` need "the current build" of each image.
+ */
+export async function currentBuilds(options: {
+  graph: BuildGraph;
+  engine: Engine;
+  signal?: AbortSignal;
+  pinnedDockerfiles?: ReadonlyMap<string, string>;
+  pinnedBases?: ReadonlyMap<string, string>;
+}): Promise<CurrentBuilds> {
+  const { graph, engine } = options;
+  const signal = options.signal ?? new AbortController().signal;
+  const info = await engine.info(signal);
+  const images = indexImages(await engine.listImages({}, signal));
+  const baseImages = await resolveBaseImages({ graph, engine, images, signal, ...(options.pinnedBases ? { pinned: options.pinnedBases } : {}) });
+  const statCache = await StatCache.open(statCachePath(graph.project.root));
+  const prepared = await prepareImages({
+    graph,
+    images,
+    statCache,
+    baseImages,
+    defaultBuilder: info.buildkit ? 'buildkit' : 'classic',
+    ...(options.pinnedDockerfiles ? { pinnedDockerfiles: options.pinnedDockerfiles } : {}),
+  });
+  await statCache.save();
+  const keys = new Map<string, string>();
+  const ids = new Map<string, string>();
+  for (const [name, p] of prepared) {
+    keys.set(name, p.key);
+    if (p.cached) ids.set(name, p.cached.id);
+  }
+  return { keys, ids, images };
+}

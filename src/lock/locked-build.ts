@@ -1,0 +1,77 @@
+import { readFile } from 'node:fs/promises';
+import { diagnostic, KilnError } from '../diagnostics/diagnostic.js';
+import { pinBaseImages } from '../dockerfile/index.js';
+import type { Engine } from '../engine/engine.js';
+import type { BuildGraph } from '../plan/graph.js';
+import type { CredentialStore } from '../registry/index.js';
+import { baseRef, pullWithAuth } from './base-ref.js';
+import { lockableBases } from './create-lock.js';
+import type { LockFile } from './lock-file.js';
+
+/** Build options derived from kiln.lock (the `pinnedBases` / `pinnedDockerfiles` of buildImages). */
+export interface LockedBuild {
+  /** Digest (or local image ID) standing for each pinned base in the cache keys. */
+  pinnedBases: Map<string, string>;
+  /** Dockerfile texts with registry bases rewritten to `repository@digest`, by image name. */
+  pinnedDockerfiles: Map<string, string>;
+  /** Bases the graph needs that the lock does not pin (the manifest changed since `kiln lock`). */
+  unpinned: string[];
+}
+
+/** The reference a registry pin is built from: the repository as written, at the digest. */
+export function pinnedReference(ref: string, digest: string): string {
+  return `${baseRef(ref).name}@${digest}`;
+}
+
+/**
+ * Applies the lock to a graph before building: pulls each pinned registry base the engine lacks
+ * (with credentials — BuildKit cannot authenticate base pulls itself), checks that local-only
+ * bases are still the recorded image, and rewrites the Dockerfiles to name the pinned digests.
+ */
+export async function lockedBuild(options: {
+  lock: LockFile;
+  graph: BuildGraph;
+  engine: Engine;
+  credentials?: CredentialStore;
+  signal?: AbortSignal;
+  onLine?: (line: string) => void;
+}): Promise<LockedBuild> {
+  const { lock, graph, engine } = options;
+  const pinnedBases = new Map<string, string>();
+  const pins = new Map<string, string>();
+  const unpinned: string[] = [];
+  for (const ref of lockableBases(graph)) {
+    const entry = lock.bases.get(ref);
+    if (entry === undefined) {
+      unpinned.push(ref);
+      continue;
+    }
+    if (entry.kind === 'local') {
+      const id = (await engine.inspectImage(ref, options.signal))?.Id;
+      if (id !== entry.id) {
+        throw new KilnError(
+          diagnostic('usage', `${ref} is ${id === undefined ? 'not in the engine' : `now image ${id}`}, but kiln.lock pins the local image ${entry.id}`, {
+            hint: 'Restore that image, or record the current one with kiln lock --update.',
+          }),
+        );
+      }
+      pinnedBases.set(ref, entry.id);
+      continue;
+    }
+    const pinned = pinnedReference(ref, entry.digest);
+    if ((await engine.inspectImage(pinned, options.signal)) === undefined) {
+      options.onLine?.(`pulling ${pinned}`);
+      await pullWithAuth({ engine, ref: pinned, ...(options.credentials ? { credentials: options.credentials } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+    }
+    pinnedBases.set(ref, entry.digest);
+    pins.set(ref, pinned);
+  }
+  const pinnedDockerfiles = new Map<string, string>();
+  for (const node of graph.nodes.values()) {
+    if (!node.externalBases.some((b) => pins.has(b))) continue;
+    const spec = node.spec;
+    const text = await readFile(spec.dockerfile, 'utf8');
+    pinnedDockerfiles.set(spec.name, pinBaseImages(text, pins, { buildArgs: spec.args, ...(spec.platform ? { platform: spec.platform } : {}) }));
+  }
+  return { pinnedBases, pinnedDockerfiles, unpinned };
+}

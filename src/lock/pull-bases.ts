@@ -1,0 +1,62 @@
+import { KilnError, diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Engine } from '../engine/engine.js';
+import type { CredentialStore } from '../registry/index.js';
+import { pullWithAuth } from './base-ref.js';
+
+/** What happened to one base image. */
+export interface PulledBase {
+  ref: string;
+  /** The image ID after the pull (or the one already there). */
+  id?: string;
+  /** Already in the engine (only with `onlyMissing`). */
+  present?: boolean;
+  /** Why the pull failed. */
+  problem?: Diagnostic;
+}
+
+/**
+ * Pulls base images through the engine, each with its registry's credentials (X-Registry-Auth),
+ * one at a time so progress lines stay readable. Failures are collected, not thrown, except an
+ * unreachable engine and an interrupt.
+ */
+export async function pullBases(options: {
+  refs: readonly string[];
+  engine: Engine;
+  credentials?: CredentialStore;
+  /** Skip references the engine already has (a build's pre-pull). */
+  onlyMissing?: boolean;
+  signal?: AbortSignal;
+  onLine?: (line: string) => void;
+}): Promise<PulledBase[]> {
+  const results: PulledBase[] = [];
+  for (const ref of options.refs) {
+    if (options.onlyMissing) {
+      const id = (await options.engine.inspectImage(ref, options.signal))?.Id;
+      if (id !== undefined) {
+        results.push({ ref, id, present: true });
+        continue;
+      }
+    }
+    try {
+      const id = await pullWithAuth({
+        engine: options.engine,
+        ref,
+        ...(options.credentials ? { credentials: options.credentials } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.onLine ? { onLine: options.onLine } : {}),
+      });
+      results.push({ ref, ...(id ? { id } : {}) });
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      if (error instanceof KilnError && error.diagnostics.some((d) => d.kind === 'unavailable')) throw error;
+      const message = (error instanceof Error ? error.message : String(error)).replace(`pull ${ref}: `, '');
+      results.push({ ref, problem: diagnostic('failed', `cannot pull ${ref}: ${message}`, { hint: 'Check the reference and your credentials (docker login).' }) });
+    }
+  }
+  return results;
+}
+
+/** Before an unlocked build: pulls the external bases the engine lacks, with credentials. Failures are left to the build to report. */
+export async function pullMissingBases(options: { refs: readonly string[]; engine: Engine; credentials?: CredentialStore; signal?: AbortSignal }): Promise<void> {
+  await pullBases({ ...options, onlyMissing: true });
+}
