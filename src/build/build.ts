@@ -1,5 +1,5 @@
 import { StatCache, statCachePath } from '../context/index.js';
-import type { Engine } from '../engine/engine.js';
+import type { Engine, EngineInfo, ImageSummary } from '../engine/engine.js';
 import type { BuilderKind } from '../model/project.js';
 import type { ResolvedGraph } from '../plan/resolve-graph.js';
 import type { EventSink, PlannedImage } from '../run/events.js';
@@ -8,6 +8,9 @@ import { resolveBaseImages } from './bases.js';
 import { engineExecutor } from './executor.js';
 import { indexImages } from './image-index.js';
 import { prepareImages, type PreparedImage } from './prepare.js';
+import { pullFromRegistryCache } from '../push/registry-cache.js';
+import { registrySourceSink } from '../push/event-relay.js';
+import type { RegistryAccess } from '../push/registry-access.js';
 
 /** What `kiln build` (and each watch round) needs. */
 export interface BuildOptions {
@@ -26,6 +29,17 @@ export interface BuildOptions {
   pinnedDockerfiles?: ReadonlyMap<string, string>;
   /** Resolved pinned base digests from kiln.lock, by reference. */
   pinnedBases?: ReadonlyMap<string, string>;
+  /** Look keys not built locally up in their registry (content tag `kiln-<key>`) and pull instead of building. */
+  registryCache?: RegistryAccess;
+  /** Told about problems that did not stop the build (a registry cache that could not be asked). */
+  onNote?: (message: string) => void;
+}
+
+/** What is known before anything is built: the engine, its one image listing, every image's key. */
+export interface PreparedRun {
+  info: EngineInfo;
+  listing: ImageSummary[];
+  prepared: Map<string, PreparedImage>;
 }
 
 /** How a build ended, with what was decided before it. */
@@ -40,22 +54,13 @@ export interface BuildResult extends RunSummary {
 export async function buildImages(options: BuildOptions): Promise<BuildResult> {
   const { resolved, engine, signal } = options;
   const { graph } = resolved;
-  const info = await engine.info(signal);
-  const listing = await engine.listImages({}, signal);
-  const images = indexImages(listing);
-  const baseImages = await resolveBaseImages({ graph, engine, images, signal, ...(options.pinnedBases ? { pinned: options.pinnedBases } : {}) });
-  const statCache = await StatCache.open(statCachePath(graph.project.root));
-  const prepared = await prepareImages({
-    graph,
-    images,
-    statCache,
-    baseImages,
-    defaultBuilder: info.buildkit ? 'buildkit' : 'classic',
-    ...(options.builder ? { builder: options.builder } : {}),
-    ...(options.noCache ? { noCache: true } : {}),
-    ...(options.pinnedDockerfiles ? { pinnedDockerfiles: options.pinnedDockerfiles } : {}),
-  });
-  await statCache.save();
+  const { info, listing, prepared } = await prepareRun(options);
+  let sink = options.sink;
+  if (options.registryCache) {
+    const hits = await pullFromRegistryCache({ prepared, engine, access: options.registryCache, signal, ...(options.onNote ? { onNote: options.onNote } : {}) });
+    for (const [name, id] of hits) prepared.set(name, { ...prepared.get(name)!, cached: { id, source: 'registry' }, reasons: [] });
+    sink = registrySourceSink(sink, new Set(hits.keys()));
+  }
 
   const jobs: ImageJob[] = graph.order.map((name) => {
     const p = prepared.get(name)!;
@@ -85,13 +90,39 @@ export async function buildImages(options: BuildOptions): Promise<BuildResult> {
       ...(options.pull ? { pull: true } : {}),
       ...(info.bridgeNetwork === false ? { networkMode: 'host' } : {}),
     }),
-    sink: options.sink,
+    sink,
     concurrency: options.concurrency ?? defaultConcurrency(),
     keepGoing: options.keepGoing ?? false,
     signal,
     ...(options.round !== undefined ? { round: options.round } : {}),
   });
   return { ...summary, prepared };
+}
+
+/**
+ * The first half of a build, shared with reconcile: one image listing, base resolution,
+ * stat-cached hashing and keys.
+ */
+export async function prepareRun(options: Omit<BuildOptions, 'sink'>): Promise<PreparedRun> {
+  const { resolved, engine, signal } = options;
+  const { graph } = resolved;
+  const info = await engine.info(signal);
+  const listing = await engine.listImages({}, signal);
+  const images = indexImages(listing);
+  const baseImages = await resolveBaseImages({ graph, engine, images, signal, ...(options.pinnedBases ? { pinned: options.pinnedBases } : {}) });
+  const statCache = await StatCache.open(statCachePath(graph.project.root));
+  const prepared = await prepareImages({
+    graph,
+    images,
+    statCache,
+    baseImages,
+    defaultBuilder: info.buildkit ? 'buildkit' : 'classic',
+    ...(options.builder ? { builder: options.builder } : {}),
+    ...(options.noCache ? { noCache: true } : {}),
+    ...(options.pinnedDockerfiles ? { pinnedDockerfiles: options.pinnedDockerfiles } : {}),
+  });
+  await statCache.save();
+  return { info, listing, prepared };
 }
 
 /** The `plan` event's view of the prepared images. */

@@ -149,6 +149,7 @@ function normalizeImage(input: ImageInput): ImageSpec {
     args: mergeMap('args'),
     labels: mergeMap('labels'),
     tags,
+    tagTemplates: [...rawTags],
     repository,
     dependsOn: [...dependsOn],
     platform: pick('platform', 'platform'),

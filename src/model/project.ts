@@ -20,6 +20,8 @@ export interface ImageSpec {
   labels: Record<string, string>;
   /** Tags without the repository (`latest`, `1.2.0`). */
   tags: string[];
+  /** The tags as written, before interpolation (`${GIT_SHA_SHORT}`): patterns for `reconcile --prune`. */
+  tagTemplates?: string[];
   /** Repository without a tag (`127.0.0.1:5000/acme/api`). */
   repository: string;
   /** Explicit dependencies (manifest image names). Inferred ones are added by the planner. */

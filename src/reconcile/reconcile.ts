@@ -1,0 +1,99 @@
+import { buildImages, prepareRun, type BuildResult } from '../build/build.js';
+import { KilnError, diagnostic } from '../diagnostics/diagnostic.js';
+import type { Engine } from '../engine/engine.js';
+import { resolveGraph, type ResolvedGraph } from '../plan/resolve-graph.js';
+import { registryLocation, type RegistryAccess } from '../push/registry-access.js';
+import type { RegistryStats } from '../registry/index.js';
+import type { EventSink } from '../run/events.js';
+import { applyPlan, type AppliedAction } from './apply.js';
+import { observeAndPlan, type ReconcileImage } from './observe.js';
+import type { ImagePlan } from './plan.js';
+
+/** What `kiln reconcile` needs. */
+export interface ReconcileOptions {
+  resolved: ResolvedGraph;
+  engine: Engine;
+  access: RegistryAccess;
+  /** Make the registry match the plan. */
+  apply: boolean;
+  /** With apply: delete `extra` tags that match the image's tag patterns. */
+  prune: boolean;
+  signal: AbortSignal;
+  /** Receives the events of builds that apply needs (keys found nowhere). */
+  buildSink: EventSink;
+  onAction?: (action: AppliedAction) => void;
+}
+
+/** The plan, what applying it did, and what moved over the wire. */
+export interface ReconcileResult {
+  plans: ImagePlan[];
+  /** Undefined without `apply`. */
+  applied?: AppliedAction[];
+  /** The builds apply ran, if any. */
+  builds?: BuildResult;
+  stats: RegistryStats;
+}
+
+/**
+ * Desired: every selected image's manifest tags (and content tag) at the manifest of its current
+ * key. Actual: the registry's tags and digests. Plans per tag (ok, create, move, extra) and, with
+ * `apply`, does the least work to get there (see applyPlan).
+ */
+export async function reconcile(options: ReconcileOptions): Promise<ReconcileResult> {
+  const { resolved, engine, access, signal } = options;
+  const project = resolved.graph.project;
+  const specs = resolved.graph.order.map((name) => resolved.graph.nodes.get(name)!.spec);
+  const unnamed = specs.filter((s) => !registryLocation(s.repository).explicit);
+  if (unnamed.length > 0) {
+    throw new KilnError(
+      unnamed.map((s) =>
+        diagnostic('usage', `${s.name}: repository ${s.repository} names no registry, so there is nothing to reconcile`, {
+          location: s.locations.repository ?? s.locations.image,
+          hint: 'Set `registry:` in the manifest, or a `repository:` that starts with the registry host (127.0.0.1:5000/acme/api).',
+        }),
+      ),
+    );
+  }
+  const { prepared } = await prepareRun({ resolved, engine, signal });
+  const otherRepositories = [...new Set([...project.images.values()].map((s) => s.repository))];
+  const images: ReconcileImage[] = specs.map((spec) => {
+    const p = prepared.get(spec.name)!;
+    return {
+      image: spec.name,
+      repository: spec.repository,
+      key: p.key,
+      tags: spec.tags,
+      templates: spec.tagTemplates ?? spec.tags,
+      ...(p.cached ? { localId: p.cached.id } : {}),
+      otherRepositories,
+    };
+  });
+  const plans = await observeAndPlan(images, access);
+  if (!options.apply) return { plans, stats: access.stats() };
+
+  let builds: BuildResult | undefined;
+  const applied = await applyPlan({
+    plans,
+    engine,
+    access,
+    prune: options.prune,
+    signal,
+    ...(options.onAction ? { onAction: options.onAction } : {}),
+    build: async (names) => {
+      const selection = await resolveGraph(project, { selection: names });
+      if (!selection.ok) throw new KilnError(selection.error);
+      builds = await buildImages({ resolved: selection.value, engine, sink: options.buildSink, signal, registryCache: access });
+      if (builds.interrupted) signal.throwIfAborted();
+      if (builds.failures.length > 0) {
+        throw new KilnError(builds.failures.map((f) => diagnostic('failed', `${f.image} failed to build: nothing was changed in the registry for it`)));
+      }
+      const ids = new Map<string, string>();
+      for (const name of names) {
+        const outcome = builds.outcomes.get(name);
+        if (outcome?.status === 'ok') ids.set(name, outcome.value.id);
+      }
+      return ids;
+    },
+  });
+  return { plans, applied, ...(builds ? { builds } : {}), stats: access.stats() };
+}
