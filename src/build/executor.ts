@@ -31,6 +31,8 @@ export function engineExecutor(options: ExecutorOptions): JobExecutor {
         {
           context: contextTar({ context: spec.context, entries: image.entries, dockerfile: image.dockerfile }),
           dockerfile: image.dockerfile.nameInTar,
+          // Dockerfile errors the engine reports then point at the file on disk, not the tar entry.
+          dockerfileLocation: image.dockerfile.path,
           ...(spec.target ? { target: spec.target } : {}),
           args: spec.args,
           labels: { ...spec.labels, [KilnLabel.image]: spec.name, [KilnLabel.key]: image.key, [KilnLabel.project]: options.project.name },

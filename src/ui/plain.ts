@@ -21,6 +21,8 @@ export function createPlainReporter(options: PlainReporterOptions): EventSink & 
   const paint = (style: Style, text: string): string => (options.color ? styleText(style, text) : text);
   let state: RunState = initialState();
   let closed = false;
+  /** Step lines already printed, per image: BuildKit reports a vertex when it starts and when it completes, not always back to back. */
+  const printedSteps = new Map<string, Set<string>>();
 
   const write = (line: string): void => {
     options.out.write(`${line}\n`);
@@ -31,6 +33,7 @@ export function createPlainReporter(options: PlainReporterOptions): EventSink & 
   const lines = (event: BuildEvent, before: RunState): void => {
     switch (event.type) {
       case 'plan': {
+        printedSteps.clear(); // a new watch round prints its steps afresh
         const cached = event.images.filter((planned) => planned.cached).length;
         const count = event.images.length;
         write(`${roundPrefix(event)}plan: ${count} image${count === 1 ? '' : 's'}, ${cached} cached, ${count - cached} to build`);
@@ -44,9 +47,13 @@ export function createPlainReporter(options: PlainReporterOptions): EventSink & 
       case 'step': {
         // BuildKit reports a step when it starts and again when it completes; print it once.
         const step = formatStep(event);
-        const previous = before.rows[event.image]?.step;
-        if (event.completed && previous === step) return;
-        image(event.image, event.cached ? `${step} ${paint('dim', 'CACHED')}` : step);
+        const line = event.cached ? `${step} ${paint('dim', 'CACHED')}` : step;
+        const printed = printedSteps.get(event.image) ?? new Set<string>();
+        printedSteps.set(event.image, printed);
+        // A completion is news only when it was not shown starting (or turned out cached).
+        if (printed.has(line) || (event.completed && !event.cached && printed.has(step))) return;
+        printed.add(line);
+        image(event.image, line);
         return;
       }
       case 'log':
