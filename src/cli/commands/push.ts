@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { createEngine } from '../../engine/index.js';
 import { buildAndPush, type BuildAndPushResult } from '../../push/build-and-push.js';
+import { prepareBases } from '../../lock/build-bases.js';
 import { pushDiagnostics, toKilnError } from '../../push/diagnose.js';
 import { createRegistryAccess } from '../../push/registry-access.js';
 import { createReporter } from '../../ui/select.js';
@@ -28,13 +29,15 @@ export async function push(io: CliIO, options: PushCommandOptions, names: string
   const reporter = createReporter({ progress: options.progress ?? 'auto', stdout: io.stdout, stderr: io.stderr, env: io.env });
   let result: BuildAndPushResult;
   try {
-    result = await withInterrupt(io, (signal) =>
+    result = await withInterrupt(io, async (signal) =>
       buildAndPush({
         resolved,
         engine,
         access,
         sink: reporter,
         signal,
+        // kiln.lock pins, as `kiln build` uses them.
+        ...(await prepareBases({ graph: resolved.graph, engine, env: io.env, signal, warn: (line) => io.stderr.write(`kiln: ${line}\n`) })),
         ...(options.concurrency ? { concurrency: options.concurrency } : {}),
         keepGoing: options.keepGoing ?? false,
         noCache: options.cache === false,
