@@ -12,12 +12,14 @@ export interface PulledBase {
   present?: boolean;
   /** Why the pull failed. */
   problem?: Diagnostic;
+  /** Why the pull failed although the engine has the image (a local-only image, an offline registry). */
+  warning?: string;
 }
 
 /**
  * Pulls base images through the engine, each with its registry's credentials (X-Registry-Auth),
  * one at a time so progress lines stay readable. Failures are collected, not thrown, except an
- * unreachable engine and an interrupt.
+ * unreachable engine and an interrupt; a failed pull of an image the engine has is only a warning.
  */
 export async function pullBases(options: {
   refs: readonly string[];
@@ -48,9 +50,15 @@ export async function pullBases(options: {
       results.push({ ref, ...(id ? { id } : {}) });
     } catch (error) {
       if (options.signal?.aborted) throw error;
-      if (error instanceof KilnError && error.diagnostics.some((d) => d.kind === 'unavailable')) throw error;
       const message = (error instanceof Error ? error.message : String(error)).replace(`pull ${ref}: `, '');
-      results.push({ ref, problem: diagnostic('failed', `cannot pull ${ref}: ${message}`, { hint: 'Check the reference and your credentials (docker login).' }) });
+      // Throws again when it is the engine that is unreachable, not the registry.
+      const local = (await options.engine.inspectImage(ref, options.signal))?.Id;
+      if (local !== undefined) {
+        results.push({ ref, id: local, present: true, warning: message });
+        continue;
+      }
+      const unavailable = error instanceof KilnError && error.diagnostics.some((d) => d.kind === 'unavailable');
+      results.push({ ref, problem: diagnostic(unavailable ? 'unavailable' : 'failed', `cannot pull ${ref}: ${message}`, { hint: 'Check the reference and your credentials (docker login).' }) });
     }
   }
   return results;

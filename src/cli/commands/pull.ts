@@ -44,6 +44,7 @@ export async function pull(io: CliIO, options: ManifestOptions, names: string[])
     );
     for (const r of results) {
       if (r.problem) problems.push(r.problem);
+      else if (r.warning) io.stderr.write(`kiln: warning: ${r.ref} not pulled (${r.warning}); the engine's local image ${r.id ?? ''} stays in use\n`);
       else io.stdout.write(`${r.ref}: pulled ${r.id ?? ''}\n`);
     }
   } finally {
