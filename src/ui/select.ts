@@ -1,9 +1,9 @@
 /** Picks the reporter for `--progress auto|tty|plain|json` and the environment. */
-import type { EventSink } from '../run/events.js';
+import type { BuildEvent, EventSink } from '../run/events.js';
 import { unreachable } from '../util/unreachable.js';
 import { createJsonReporter } from './json.js';
 import { createPlainReporter } from './plain.js';
-import { createTuiReporter, type TerminalStream } from './tui/reporter.js';
+import type { TerminalStream } from './tui/reporter.js';
 
 export type { TerminalStream };
 
@@ -53,8 +53,27 @@ export function createReporter(options: ReporterOptions): Reporter {
       return { emit: (event) => plain.emit(event), close: async () => plain.close() };
     }
     case 'tty':
-      return createTuiReporter({ stdout: options.stdout, stderr: options.stderr, noColor: !colorAllowed(options.stdout, options.env) });
+      return lazyTuiReporter({ stdout: options.stdout, stderr: options.stderr, noColor: !colorAllowed(options.stdout, options.env) });
     default:
       return unreachable(mode);
   }
+}
+
+/**
+ * The Ink reporter, imported only when a terminal asks for it: ink and react cost ~250 ms of
+ * start-up that `--progress plain|json` runs (CI, scripts, a no-op build) should not pay.
+ * Events emitted before the import settles are queued and replayed in order.
+ */
+function lazyTuiReporter(options: { stdout: TerminalStream; stderr: TerminalStream; noColor: boolean }): Reporter {
+  const pending: BuildEvent[] = [];
+  let reporter: Reporter | undefined;
+  const loading = import('./tui/reporter.js').then(({ createTuiReporter }) => {
+    reporter = createTuiReporter(options);
+    for (const event of pending.splice(0)) reporter.emit(event);
+    return reporter;
+  });
+  return {
+    emit: (event) => (reporter ? reporter.emit(event) : void pending.push(event)),
+    close: async () => (await loading).close(),
+  };
 }
