@@ -26,8 +26,9 @@ export async function planCacheState(options: CacheStateOptions): Promise<Map<st
   const baseImages = await resolveBaseImages({ graph, engine, images, signal, pull: false });
   const statCache = await StatCache.open(statCachePath(graph.project.root));
   const prepared = await prepareImages({ graph, images, statCache, baseImages, defaultBuilder: info.buildkit ? 'buildkit' : 'classic' });
-  // The stat cache only speeds up the next hash; keeping it is what `build` would do too.
-  await statCache.save();
+  // The stat cache only speeds up the next hash: plan only reads, so a folder it cannot write
+  // (a read-only checkout) is no reason to fail.
+  await statCache.save().catch(() => undefined);
   const states = new Map<string, ImageCacheState>();
   for (const [name, p] of prepared) {
     states.set(name, { key: p.key, cached: p.cached !== undefined, ...(p.cached ? { source: p.cached.source } : {}), reasons: p.reasons });

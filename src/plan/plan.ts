@@ -1,6 +1,9 @@
 import { findManifest, loadProject } from '../config/index.js';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { fail, type Result } from '../util/result.js';
+import { KilnError, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Engine } from '../engine/engine.js';
+import { fail, ok, type Result } from '../util/result.js';
+import { planCacheState } from './cache-state.js';
+import type { ImageCacheState } from './render-plan.js';
 import { resolveGraph, type ResolvedGraph } from './resolve-graph.js';
 
 /** Options of {@link plan}. */
@@ -14,14 +17,31 @@ export interface PlanOptions {
   vars?: Record<string, string>;
   sets?: string[];
   env?: NodeJS.ProcessEnv;
+  /** When given, each image's key and cache state are looked up on it (nothing is built or pulled). */
+  engine?: Engine;
+  signal?: AbortSignal;
 }
 
-/** The library form of `kiln plan`: find and load the manifest, then resolve the selected graph. */
-export async function plan(options: PlanOptions = {}): Promise<Result<ResolvedGraph, Diagnostic[]>> {
+/** The resolved graph, with each image's cache state when an engine was given. */
+export interface PlanResult extends ResolvedGraph {
+  cache?: Map<string, ImageCacheState>;
+}
+
+/** The library form of `kiln plan`: find and load the manifest, resolve the selected graph, and (given an engine) its cache state. */
+export async function plan(options: PlanOptions = {}): Promise<Result<PlanResult, Diagnostic[]>> {
   const cwd = options.cwd ?? process.cwd();
   const file = findManifest(cwd, options.file);
   if (!file.ok) return fail(file.error);
   const project = await loadProject({ file: file.value, cwd, vars: options.vars ?? {}, sets: options.sets ?? [], env: options.env ?? process.env });
   if (!project.ok) return fail(project.error);
-  return resolveGraph(project.value, { selection: options.selection ?? [] });
+  const resolved = await resolveGraph(project.value, { selection: options.selection ?? [] });
+  if (!resolved.ok || options.engine === undefined) return resolved;
+  try {
+    const cache = await planCacheState({ resolved: resolved.value, engine: options.engine, signal: options.signal ?? new AbortController().signal });
+    return ok({ ...resolved.value, cache });
+  } catch (error) {
+    // An unreachable engine is an expected failure: a value, like the manifest's problems.
+    if (error instanceof KilnError) return fail(error.diagnostics);
+    throw error;
+  }
 }

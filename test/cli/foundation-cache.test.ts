@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { createEngine } from '../../src/engine/index.js';
+import { plan as planLibrary } from '../../src/plan/plan.js';
 import { removeProjectImages } from '../build/fixture.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { tempProject, type TempProject } from '../helpers/project.js';
@@ -92,7 +95,7 @@ describe('kiln plan with the engine', () => {
   test('an arg changed with --set or --var names the arg', async () => {
     const set = await plan('--set', 'app.args.GREETING=bye');
     expect(statusLines(set.stdout)).toEqual({ base: 'cached', app: 'build: arg GREETING: "hi" → "bye"' });
-    await project.write({ 'images.yaml': (await import('node:fs')).readFileSync(`${project.root}/images.yaml`, 'utf8').replace('GREETING: hi', 'GREETING: "${GREETING:-hi}"') });
+    await project.write({ 'images.yaml': readFileSync(`${project.root}/images.yaml`, 'utf8').replace('GREETING: hi', 'GREETING: "${GREETING:-hi}"') });
     const viaVar = await plan('--var', 'GREETING=yo');
     expect(statusLines(viaVar.stdout)).toEqual({ base: 'cached', app: 'build: arg GREETING: "hi" → "yo"' });
     expect(statusLines((await plan()).stdout)).toEqual({ base: 'cached', app: 'cached' });
@@ -110,5 +113,24 @@ describe('kiln plan with the engine', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('note: cache state unknown (cannot reach the Docker engine at unix:///nonexistent/kiln.sock: no such socket); pass --offline to skip the engine\n');
     expect(r.stdout).toBe((await plan('--offline')).stdout);
+  });
+});
+
+describe('plan() as a library', () => {
+  test('with an engine: the graph plus each image\'s cache state; unreachable: diagnostics as a value', async () => {
+    const engine = realEngine();
+    try {
+      const r = await planLibrary({ cwd: project.root, engine, env: {} });
+      expect(r.ok && [...r.value.cache!.entries()].map(([name, s]) => [name, s.cached])).toEqual([
+        ['base', true],
+        ['app', true],
+      ]);
+    } finally {
+      await engine.close();
+    }
+    const dead = createEngine({ host: 'unix:///nonexistent/kiln.sock', env: {} });
+    const r = await planLibrary({ cwd: project.root, engine: dead, env: {} });
+    expect(!r.ok && r.error.map((d) => d.kind)).toEqual(['unavailable']);
+    await dead.close();
   });
 });
