@@ -1,5 +1,9 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { buildImages } from '../../build/build.js';
+import { prepareBases } from '../../lock/build-bases.js';
+import { buildAndPush } from '../../push/build-and-push.js';
+import { toKilnError } from '../../push/diagnose.js';
+import { createRegistryAccess } from '../../push/registry-access.js';
 import { KilnError } from '../../diagnostics/diagnostic.js';
 import { createEngine } from '../../engine/index.js';
 import { createReporter, resolveProgress } from '../../ui/select.js';
@@ -9,12 +13,17 @@ import { withInterrupt } from '../interrupt.js';
 import type { CliIO } from '../io.js';
 import { loadManifest } from '../load.js';
 import { reportDiagnostics } from '../report-error.js';
-import { buildFlags, type BuildCommandOptions } from './build.js';
+import { buildFlags, reportDockerfileErrors, type BuildCommandOptions } from './build.js';
+import { registryCacheFlag } from './push.js';
 
 /** Options of `kiln watch`. */
 export interface WatchCommandOptions extends BuildCommandOptions {
   /** Quiet milliseconds after the last save before a round starts. */
   debounce?: number;
+  /** `--push`: push after each round in which every selected image built. */
+  push?: boolean;
+  /** `--no-registry-cache` sets false. */
+  registryCache?: boolean;
 }
 
 /** Default quiet time: a burst of editor saves lands well inside it. */
@@ -29,6 +38,8 @@ export async function watch(io: CliIO, options: WatchCommandOptions, names: stri
   const first = await loadManifest(io, options);
   let loaded = false;
   const engine = createEngine({ env: io.env });
+  const needsRegistry = options.push === true || options.registryCache !== false;
+  const access = needsRegistry ? createRegistryAccess({ env: io.env, insecureRegistries: first.insecureRegistries }) : undefined;
   const progress = resolveProgress({ progress: options.progress ?? 'auto', stdout: io.stdout, env: io.env });
   const reporter = createReporter({ progress: options.progress ?? 'auto', stdout: io.stdout, stderr: io.stderr, env: io.env });
   // Status lines go where they cannot break the output: beside plain lines, on stderr beside NDJSON, nowhere under the TUI.
@@ -52,23 +63,37 @@ export async function watch(io: CliIO, options: WatchCommandOptions, names: stri
           if (error instanceof KilnError) reportDiagnostics(io, error.diagnostics);
           else io.stderr.write(`kiln watch: ${error instanceof Error ? error.message : String(error)}\n`);
         },
-        build: ({ resolved, round, signal: roundSignal, sink }) =>
-          buildImages({
+        build: async ({ resolved, round, signal: roundSignal, sink }) => {
+          const note = (line: string) => io.stderr.write(`kiln: ${line}\n`);
+          const buildOptions = {
             resolved,
             engine,
             sink,
             signal: roundSignal,
             round,
+            // kiln.lock pins (or, without one, missing bases pulled with credentials), as `kiln build` does.
+            ...(await prepareBases({ graph: resolved.graph, engine, env: io.env, signal: roundSignal, warn: note })),
             ...(options.concurrency ? { concurrency: options.concurrency } : {}),
             keepGoing: options.keepGoing ?? false,
             noCache: options.cache === false,
             pull: options.pull ?? false,
             ...(options.builder ? { builder: options.builder } : {}),
-          }),
+            ...(access && options.registryCache !== false ? { registryCache: access, onNote: (m: string) => note(`note: ${m}`) } : {}),
+          };
+          const result =
+            access && options.push
+              ? await buildAndPush({ ...buildOptions, access }).catch((error: unknown) => {
+                  throw roundSignal.aborted ? error : toKilnError(error);
+                })
+              : await buildImages(buildOptions);
+          reportDockerfileErrors(io, result);
+          return result;
+        },
       }),
     );
   } finally {
     await reporter.close();
+    await access?.close();
     await engine.close();
   }
   return ExitCode.ok;
@@ -83,7 +108,8 @@ function milliseconds(value: string): number {
 
 /** Registers the command. */
 export function registerWatch(program: Command, io: CliIO, run: (p: Promise<ExitCode>) => void): void {
-  buildFlags(program.command('watch').argument('[names...]', 'images or groups (default: all)').description('build, then rebuild what each change affects, until Ctrl-C'))
+  registryCacheFlag(buildFlags(program.command('watch').argument('[names...]', 'images or groups (default: all)').description('build, then rebuild what each change affects, until Ctrl-C')))
+    .option('--push', 'after each round in which every selected image built, push its tags and content tag')
     .option('--debounce <ms>', `quiet time after the last change before a round starts (default: ${DEFAULT_DEBOUNCE_MS})`, milliseconds)
     .action((names: string[], _options: WatchCommandOptions, command: Command) => run(watch(io, command.optsWithGlobals(), names)));
 }
