@@ -141,8 +141,8 @@ describe('kiln graph', () => {
 describe('--help', () => {
   const flags: Record<string, string[]> = {
     validate: ['-f, --file <file>', '--var <name=value>', '--set <image.field=value>'],
-    plan: ['-f, --file <file>', '--var <name=value>', '--set <image.field=value>', '--json', '--offline', 'names'],
-    graph: ['-f, --file <file>', '--var <name=value>', '--set <image.field=value>', '--format <format>', 'dot, mermaid or json', 'names'],
+    plan: ['-f, --file <file>', '--var <name=value>', '--set <image.field=value>', '--json', '--offline', 'names', 'kiln plan api backend'],
+    graph: ['-f, --file <file>', '--var <name=value>', '--set <image.field=value>', '--format <format>', 'dot, mermaid or json', 'names', 'kiln graph | dot -Tsvg'],
   };
   test.each(Object.entries(flags))('kiln %s --help lists its flags', async (command, expected) => {
     const r = await kiln(command, '--help');

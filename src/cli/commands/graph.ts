@@ -21,5 +21,14 @@ export async function graph(io: CliIO, options: GraphOptions, names: string[]): 
 export function registerGraph(program: Command, io: CliIO, run: (p: Promise<ExitCode>) => void): void {
   manifestOptions(program.command('graph').argument('[names...]', 'images or groups (default: all)').description('print the dependency graph'))
     .addOption(new Option('--format <format>', 'dot, mermaid or json').choices(['dot', 'mermaid', 'json']).default('dot'))
+    .addHelpText(
+      'after',
+      `
+Edges point from an image to what it needs, labelled with why (FROM, COPY --from, RUN --mount, depends_on).
+
+Examples:
+  kiln graph | dot -Tsvg > graph.svg
+  kiln graph --format mermaid backend`,
+    )
     .action((names: string[], _options: GraphOptions, command: Command) => run(graph(io, command.optsWithGlobals(), names)));
 }

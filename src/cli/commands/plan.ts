@@ -49,5 +49,13 @@ export function registerPlan(program: Command, io: CliIO, run: (p: Promise<ExitC
   manifestOptions(program.command('plan').argument('[names...]', 'images or groups (default: all)').description('show what would build, in what order, why, and what is already cached'))
     .option('--json', 'print the plan as JSON (with key, cached and reasons per image when the engine answered)')
     .option('--offline', 'do not ask the engine: the graph only, without cache keys or cache state')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  kiln plan                     every image, in build order, with what is cached and why the rest rebuilds
+  kiln plan api backend         the image api, the group backend, and everything they need
+  kiln plan --json --offline    the graph as JSON, without asking the engine`,
+    )
     .action((names: string[], _options: PlanOptions, command: Command) => run(plan(io, command.optsWithGlobals(), names)));
 }

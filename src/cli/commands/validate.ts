@@ -12,7 +12,7 @@ export async function validate(io: CliIO, options: ManifestOptions): Promise<Exi
 
 /** Registers the command. */
 export function registerValidate(program: Command, io: CliIO, run: (p: Promise<ExitCode>) => void): void {
-  manifestOptions(program.command('validate').description('check the manifest, its Dockerfiles and the graph; print only problems (exit 0 or 2)')).action(
-    (options: ManifestOptions) => run(validate(io, options)),
-  );
+  manifestOptions(program.command('validate').description('check the manifest, its Dockerfiles and the graph; print only problems (exit 0 or 2)'))
+    .addHelpText('after', '\nNothing is printed when all is well; each problem is shown at its file:line:col, and the exit code is 2.')
+    .action((options: ManifestOptions) => run(validate(io, options)));
 }
