@@ -3,6 +3,9 @@ import { indexImages } from '../build/image-index.js';
 import { prepareImages } from '../build/prepare.js';
 import { StatCache, statCachePath } from '../context/index.js';
 import type { Engine } from '../engine/engine.js';
+import { readLock } from '../lock/lock-file.js';
+import { lockedBuild, type LockedBuild } from '../lock/locked-build.js';
+import type { BuildGraph } from './graph.js';
 import type { ImageCacheState } from './render-plan.js';
 import type { ResolvedGraph } from './resolve-graph.js';
 
@@ -22,10 +25,11 @@ export async function planCacheState(options: CacheStateOptions): Promise<Map<st
   const { graph } = options.resolved;
   const info = await engine.info(signal);
   const images = indexImages(await engine.listImages({}, signal));
+  const pins = await lockPins(graph, engine, signal);
   // A base the engine lacks stays out of the key ("missing"), as in build before its pull.
-  const baseImages = await resolveBaseImages({ graph, engine, images, signal, pull: false });
+  const baseImages = await resolveBaseImages({ graph, engine, images, signal, pull: false, ...(pins ? { pinned: pins.pinnedBases } : {}) });
   const statCache = await StatCache.open(statCachePath(graph.project.root));
-  const prepared = await prepareImages({ graph, images, statCache, baseImages, defaultBuilder: info.buildkit ? 'buildkit' : 'classic' });
+  const prepared = await prepareImages({ graph, images, statCache, baseImages, defaultBuilder: info.buildkit ? 'buildkit' : 'classic', ...(pins ? { pinnedDockerfiles: pins.pinnedDockerfiles } : {}) });
   // The stat cache only speeds up the next hash: plan only reads, so a folder it cannot write
   // (a read-only checkout) is no reason to fail.
   await statCache.save().catch(() => undefined);
@@ -34,4 +38,22 @@ export async function planCacheState(options: CacheStateOptions): Promise<Map<st
     states.set(name, { key: p.key, cached: p.cached !== undefined, ...(p.cached ? { source: p.cached.source } : {}), reasons: p.reasons });
   }
   return states;
+}
+
+/**
+ * kiln.lock's pins, which `build` puts in the keys. Only the digests matter for a key, so the
+ * engine handed to lockedBuild does not pull (lockedBuild has no option for that).
+ */
+async function lockPins(graph: BuildGraph, engine: Engine, signal: AbortSignal): Promise<Pick<LockedBuild, 'pinnedBases' | 'pinnedDockerfiles'> | undefined> {
+  const lock = await readLock(graph.project.root);
+  if (lock === undefined) return undefined;
+  const noPull = new Proxy(engine, {
+    get(target, property) {
+      if (property === 'pull') return async () => {};
+      const value = Reflect.get(target, property) as unknown;
+      // Bound to the real engine, whose methods may use private fields.
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return lockedBuild({ lock, graph, engine: noPull, signal });
 }

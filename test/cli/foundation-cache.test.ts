@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createEngine } from '../../src/engine/index.js';
 import { plan as planLibrary } from '../../src/plan/plan.js';
 import { removeProjectImages } from '../build/fixture.js';
@@ -99,6 +99,16 @@ describe('kiln plan with the engine', () => {
     const viaVar = await plan('--var', 'GREETING=yo');
     expect(statusLines(viaVar.stdout)).toEqual({ base: 'cached', app: 'build: arg GREETING: "hi" → "yo"' });
     expect(statusLines((await plan()).stdout)).toEqual({ base: 'cached', app: 'cached' });
+  });
+
+  test('with a kiln.lock, plan uses its pins as build does', async () => {
+    const locked = await runCli(['lock'], { cwd: project.root, env });
+    expect(locked.code).toBe(0);
+    try {
+      expect(statusLines((await plan()).stdout)).toEqual({ base: 'cached', app: 'cached' });
+    } finally {
+      rmSync(`${project.root}/kiln.lock`);
+    }
   });
 
   test('--offline does not ask the engine: no keys, no note', async () => {
