@@ -1,0 +1,78 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { loadProject } from '../../src/config/index.js';
+import type { Project } from '../../src/model/project.js';
+import type { BuildEvent } from '../../src/run/events.js';
+import { watchImages, type RunRound } from '../../src/watch/watch.js';
+import { tempProject, type TempProject } from '../helpers/project.js';
+import { monorepo } from './fixtures.js';
+import { sleep } from './watch-process.js';
+
+// The state machine with a fake watcher and fake rounds: which changes abort a round, which wait.
+let project: TempProject;
+let loaded: Project;
+beforeAll(async () => {
+  project = await tempProject(monorepo);
+  const result = await loadProject({ file: join(project.root, 'images.yaml'), vars: {}, sets: [], env: {}, cwd: project.root });
+  if (!result.ok) throw new Error('load');
+  loaded = result.value;
+});
+afterAll(() => project.remove());
+
+it('aborts a round only for changes to images it has not finished, and runs the next round after', async () => {
+  const stop = new AbortController();
+  let change: (file: string) => void = () => undefined;
+  const rounds: { round: number; images: string[]; aborted: boolean }[] = [];
+  let release: () => void = () => undefined;
+  const build: RunRound = async ({ resolved, round, signal, sink }) => {
+    const entry = { round, images: resolved.graph.order, aborted: false };
+    rounds.push(entry);
+    // `lib` finishes at once; the rest wait until released or aborted.
+    sink.emit({ type: 'built', time: 0, round, image: 'lib', id: 'x', key: 'k', durationMs: 1 });
+    await new Promise<void>((resolve) => {
+      release = resolve;
+      signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    entry.aborted = signal.aborted;
+    sink.emit({ type: 'done', time: 0, round, counts: { built: 0, cached: 0, failed: 0, skipped: 0, pushed: 0 }, durationMs: 0, savedMs: 0 });
+    return { interrupted: signal.aborted };
+  };
+  const events: BuildEvent[] = [];
+  const running = watchImages({
+    load: async () => loaded,
+    selection: ['lib', 'other'],
+    build,
+    sink: { emit: (e) => events.push(e) },
+    debounceMs: 20,
+    signal: stop.signal,
+    reportError: (e) => {
+      throw e;
+    },
+    watchFiles: async (_targets, onChange) => {
+      change = onChange;
+      return { close: async () => undefined };
+    },
+  });
+  await sleep(50);
+  expect(rounds).toMatchObject([{ round: 1, images: ['lib', 'other'] }]);
+
+  change(join(project.root, 'lib/lib.txt')); // lib is finished in round 1: no abort
+  await sleep(80);
+  expect(rounds[0]!.aborted).toBe(false);
+  expect(rounds).toHaveLength(1);
+
+  change(join(project.root, 'other/other.txt')); // other is still building: abort and restart
+  await sleep(80);
+  expect(rounds[0]!.aborted).toBe(true);
+  expect(rounds[1]).toMatchObject({ round: 2, images: ['lib', 'other'] });
+
+  release();
+  await sleep(80);
+  change(join(project.root, 'app/debug.log')); // .dockerignore'd (and app is not watched anyway)
+  await sleep(80);
+  expect(rounds).toHaveLength(2);
+
+  stop.abort();
+  await running;
+  expect(events.filter((e) => e.type === 'done').map((e) => e.round)).toEqual([1, 2]);
+});
