@@ -26,7 +26,7 @@ export function round(n) {
 export function run(command, args, { cwd, env, input, sampleRss = false, allowFail = false } = {}) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(command, args, { cwd, env: env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd, env: env ?? process.env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     const out = [];
     const err = [];
     child.stdout.on('data', (c) => out.push(c));
@@ -42,7 +42,7 @@ export function run(command, args, { cwd, env, input, sampleRss = false, allowFa
           }
         }, 5)
       : undefined;
-    child.stdin.end(input ?? '');
+    if (input !== undefined) child.stdin.end(input);
     child.on('error', reject);
     child.on('close', (code) => {
       if (sampler) clearInterval(sampler);
