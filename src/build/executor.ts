@@ -1,5 +1,5 @@
 import { contextTar } from '../context/index.js';
-import type { Engine } from '../engine/engine.js';
+import type { BuildProgress, Engine } from '../engine/engine.js';
 import { KilnLabel } from '../model/labels.js';
 import { saveKeyRecord } from '../plan/key-record.js';
 import type { JobExecutor } from '../run/run-build.js';
@@ -27,6 +27,7 @@ export function engineExecutor(options: ExecutorOptions): JobExecutor {
       const image = prepared.get(job.name)!;
       const spec = image.node.spec;
       const started = Date.now();
+      const labels = { ...spec.labels, [KilnLabel.image]: spec.name, [KilnLabel.key]: image.key, [KilnLabel.project]: options.project.name };
       const { id } = await engine.build(
         {
           context: contextTar({ context: spec.context, entries: image.entries, dockerfile: image.dockerfile }),
@@ -35,14 +36,14 @@ export function engineExecutor(options: ExecutorOptions): JobExecutor {
           dockerfileLocation: image.dockerfile.path,
           ...(spec.target ? { target: spec.target } : {}),
           args: spec.args,
-          labels: { ...spec.labels, [KilnLabel.image]: spec.name, [KilnLabel.key]: image.key, [KilnLabel.project]: options.project.name },
+          labels,
           ...(spec.platform ? { platform: spec.platform } : {}),
           builder: image.builder,
           ...(options.noCache ? { noCache: true } : {}),
           ...(options.pull ? { pull: true } : {}),
           ...(options.networkMode ? { networkMode: options.networkMode } : {}),
         },
-        onProgress,
+        image.builder === 'classic' ? withoutLabelSteps(onProgress, Object.keys(labels).length) : onProgress,
         signal,
       );
       // The record explains the next rebuild ("src/app.js changed") and remembers the build time.
@@ -59,5 +60,18 @@ export function engineExecutor(options: ExecutorOptions): JobExecutor {
       const have = new Set(options.refsOf(id));
       return refs.filter((r) => !have.has(r));
     },
+  };
+}
+
+/**
+ * The classic builder applies build labels as extra `LABEL` steps after the Dockerfile's own
+ * (`[4/6] LABEL dev.kiln.key=…`): hide them, and count only the Dockerfile's steps.
+ */
+export function withoutLabelSteps(onProgress: (p: BuildProgress) => void, labelCount: number): (p: BuildProgress) => void {
+  return (progress) => {
+    if (progress.kind !== 'step' || progress.total === undefined || progress.index === undefined || labelCount === 0) return onProgress(progress);
+    const total = progress.total - labelCount;
+    if (progress.index > total && progress.name.startsWith('LABEL ')) return;
+    onProgress({ ...progress, total });
   };
 }

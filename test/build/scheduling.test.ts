@@ -88,6 +88,9 @@ describe.each(builders)('scheduling and output (%s builder, real engine)', (buil
       expect(lines).toContain(`[${image}] building (new)`);
       expect(lines.filter((l) => l.startsWith(`[${image}] built in `))).toHaveLength(1);
     }
+    // Steps count the Dockerfile's own instructions (the classic builder's label steps are hidden).
+    expect(lines).toContain(`[head] [2/2] RUN echo head-${p.id} > /head`);
+    expect(lines.some((l) => l.includes('dev.kiln.'))).toBe(false);
     // Each RUN shows under its own image only.
     expect(lines.filter((l) => l.includes(`RUN echo solo-${p.id}`)).every((l) => l.startsWith('[solo] '))).toBe(true);
     expect(lines.filter((l) => l.includes(`RUN echo head-${p.id}`)).every((l) => l.startsWith('[head] '))).toBe(true);
