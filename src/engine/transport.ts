@@ -95,13 +95,10 @@ export class EngineTransport {
   }
 }
 
-/** The `unavailable` error for an engine that cannot be reached. */
+/** The `unavailable` error for an engine that cannot be reached: one line, the address and the fix. */
 export function unreachableError(address: string, reason: string, permission = false): KilnError {
-  return new KilnError(
-    diagnostic('unavailable', `cannot reach the Docker engine at ${address}: ${reason}`, {
-      hint: permission ? 'add your user to the docker group, or set DOCKER_HOST' : 'start dockerd, or set DOCKER_HOST',
-    }),
-  );
+  const fix = permission ? 'add your user to the docker group, or set DOCKER_HOST' : 'start dockerd, or set DOCKER_HOST';
+  return new KilnError(diagnostic('unavailable', `cannot reach the Docker engine at ${address}: ${reason} (${fix})`));
 }
 
 function errorCode(error: unknown): string | undefined {

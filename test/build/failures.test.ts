@@ -105,6 +105,6 @@ describe.each(builders)('failures with the %s builder (real engine)', (builder) 
     const { code, stdout, stderr } = await runCli(['build', '--builder', builder, '--progress', 'plain'], { cwd: p.root, env: { DOCKER_HOST: 'unix:///nonexistent/kiln-dead.sock' } });
     expect(code).toBe(3);
     expect(stdout).toBe('');
-    expect(stderr).toBe('error: cannot reach the Docker engine at unix:///nonexistent/kiln-dead.sock: no such socket\n  hint: start dockerd, or set DOCKER_HOST\n');
+    expect(stderr).toBe('error: cannot reach the Docker engine at unix:///nonexistent/kiln-dead.sock: no such socket (start dockerd, or set DOCKER_HOST)\n');
   });
 });

@@ -19,7 +19,7 @@ describe('unreachable engine', () => {
     const error = await createEngine({ host: address }).info().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(KilnError);
     expect((error as KilnError).diagnostics).toEqual([
-      { kind: 'unavailable', message: `cannot reach the Docker engine at ${address}: no such socket`, hint: 'start dockerd, or set DOCKER_HOST' },
+      { kind: 'unavailable', message: `cannot reach the Docker engine at ${address}: no such socket (start dockerd, or set DOCKER_HOST)` },
     ]);
   });
 
@@ -35,7 +35,7 @@ describe('unreachable engine', () => {
     const engine = createEngine({ host: 'tcp://127.0.0.1:1' });
     const error = (await engine.info().catch((e: unknown) => e)) as KilnError;
     expect(error.diagnostics[0]?.kind).toBe('unavailable');
-    expect(error.message).toBe('cannot reach the Docker engine at tcp://127.0.0.1:1: connection refused');
+    expect(error.message).toBe('cannot reach the Docker engine at tcp://127.0.0.1:1: connection refused (start dockerd, or set DOCKER_HOST)');
   });
 });
 
