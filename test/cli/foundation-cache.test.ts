@@ -121,7 +121,7 @@ describe('kiln plan with the engine', () => {
   test('an unreachable engine leaves the plan as it is, with one note saying why', async () => {
     const r = await runCli(['plan'], { cwd: project.root, env: { DOCKER_HOST: 'unix:///nonexistent/kiln.sock' } });
     expect(r.code).toBe(0);
-    expect(r.stderr).toBe('note: cache state unknown (cannot reach the Docker engine at unix:///nonexistent/kiln.sock: no such socket); pass --offline to skip the engine\n');
+    expect(r.stderr).toBe('note: cache state unknown (cannot reach the Docker engine at unix:///nonexistent/kiln.sock: no such socket (start dockerd, or set DOCKER_HOST)); pass --offline to skip the engine\n');
     expect(r.stdout).toBe((await plan('--offline')).stdout);
   });
 });
