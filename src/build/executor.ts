@@ -3,7 +3,7 @@ import type { BuildProgress, Engine } from '../engine/engine.js';
 import { KilnLabel } from '../model/labels.js';
 import { saveKeyRecord } from '../plan/key-record.js';
 import type { JobExecutor } from '../run/run-build.js';
-import { splitRef } from './refs.js';
+import { referenceParts } from '../model/reference.js';
 import type { PreparedImage } from './prepare.js';
 
 /** How builds are sent to the engine. */
@@ -52,8 +52,8 @@ export function engineExecutor(options: ExecutorOptions): JobExecutor {
     },
     async tag(id, refs, signal) {
       for (const ref of refs) {
-        const { repository, tag } = splitRef(ref);
-        await engine.tag(id, repository, tag, signal);
+        const { name, tag } = referenceParts(ref);
+        await engine.tag(id, name, tag ?? 'latest', signal);
       }
     },
     async missingRefs(id, refs) {

@@ -1,4 +1,4 @@
-import { normalizeReference } from '../dockerfile/index.js';
+import { normalizeReference } from '../model/reference.js';
 import type { ImageSummary } from '../engine/engine.js';
 import { KilnLabel } from '../model/labels.js';
 

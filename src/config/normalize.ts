@@ -5,7 +5,7 @@ import type { FieldLocations, GroupSpec, ImageSpec, Project } from '../model/pro
 import type { ConfigValue, ImageConfig, ImageDefaultsConfig, KilnConfig } from './define-config.js';
 import { interpolate } from './interpolate.js';
 import type { VariableLookup } from './interpolate.js';
-import { isValidRepository, isValidTag } from './reference.js';
+import { isValidRepository, isValidTag } from '../model/reference.js';
 import type { DataPath, ManifestSource } from './source.js';
 
 /** What normalization needs: the validated config, where it came from, and how to expand variables. */

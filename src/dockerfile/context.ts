@@ -3,7 +3,7 @@ import { diagnostic } from '../diagnostics/diagnostic.js';
 import type { Expansion } from './shell-words.js';
 import type { Result } from '../util/result.js';
 import type { ImageReference, ReferenceKind, StageInfo } from './types.js';
-import { parseReference } from './reference.js';
+import { parseReference } from '../model/reference.js';
 
 /** State shared by the instruction handlers while analyzeDockerfile walks one file. */
 export interface AnalyzeContext {

@@ -1,8 +1,7 @@
-/** Dockerfile analysis: stages, image references, ARG expansion, reference normalization, pinning. */
+/** Dockerfile analysis: stages, image references, ARG expansion, pinning. */
 export type { DockerfileAnalysis, ImageReference, ReferenceKind, StageInfo } from './types.js';
 export { analyzeDockerfile, type AnalyzeOptions } from './analyze.js';
 export { neededStages, imageReferences } from './stages.js';
-export { normalizeReference, parseReference, sameRepository, type NormalizedReference } from './reference.js';
 export { pinBaseImages, type PinOptions } from './pin.js';
 export { expandWord, type ExpandOptions, type Expansion } from './shell-words.js';
 export { hostPlatform, platformArgs } from './platform.js';

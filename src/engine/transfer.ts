@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { DiagnosticKind } from '../diagnostics/diagnostic.js';
+import { referenceParts } from '../model/reference.js';
 import type { EngineSend } from './build.js';
 import type { BuildProgress, RegistryAuth } from './engine.js';
 import { pathRef } from './images.js';
@@ -62,12 +63,9 @@ export async function pushImage(
 
 /** Splits `repo[:tag][@digest]` into the `fromImage` and `tag` of POST /images/create. */
 export function splitReference(ref: string): { repository: string; tag: string } {
-  const at = ref.indexOf('@');
-  if (at !== -1) return { repository: ref.slice(0, at), tag: ref.slice(at + 1) };
-  const colon = ref.lastIndexOf(':');
-  // A colon before the last slash belongs to a registry port (`127.0.0.1:5000/app`).
-  if (colon > ref.lastIndexOf('/')) return { repository: ref.slice(0, colon), tag: ref.slice(colon + 1) };
-  return { repository: ref, tag: 'latest' }; // never "all tags", which is what no tag means to the API
+  const { name, tag, digest } = referenceParts(ref);
+  // A digest goes in `tag` too; no tag means "all tags" to the API, so it is never left empty.
+  return { repository: digest !== undefined ? ref.slice(0, ref.indexOf('@')) : name, tag: digest ?? tag ?? 'latest' };
 }
 
 /** POST /images/create?fromImage=&tag=: pulls one tag or digest. */

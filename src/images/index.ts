@@ -4,4 +4,4 @@ export { listKilnImages, parseFilterFlags, kilnFields, imageFilterKeys, type Lis
 export { planPrune, applyPrune, type PruneCandidate, type PruneOptions, type PruneReason, type PruneResult } from './prune.js';
 export { removeImages, tagImage, type RemoveResult } from './remove.js';
 export { parseUntil, parseGoDuration } from './until.js';
-export { parseReference, splitRepositoryTag, type ImageReference } from './reference.js';
+export { splitRepositoryTag } from './reference.js';

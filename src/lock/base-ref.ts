@@ -1,4 +1,4 @@
-import { normalizeReference } from '../dockerfile/index.js';
+import { normalizeReference, referenceParts, registryHostAndPath } from '../model/reference.js';
 import type { Engine, RegistryAuth } from '../engine/engine.js';
 import { toEngineAuth, type CredentialStore } from '../registry/index.js';
 
@@ -20,16 +20,10 @@ export interface BaseRef {
 /** Splits a reference into registry host, repository path, tag and digest. */
 export function baseRef(ref: string): BaseRef {
   const n = normalizeReference(ref);
-  const slash = n.repository.indexOf('/');
-  const at = ref.indexOf('@');
-  const withoutDigest = at >= 0 ? ref.slice(0, at) : ref;
-  const colon = withoutDigest.lastIndexOf(':');
-  const name = colon > withoutDigest.lastIndexOf('/') ? withoutDigest.slice(0, colon) : withoutDigest;
   return {
     ref,
-    host: n.repository.slice(0, slash),
-    path: n.repository.slice(slash + 1),
-    name,
+    ...registryHostAndPath(n.repository),
+    name: referenceParts(ref).name,
     ...(n.digest === undefined ? { tag: n.tag ?? 'latest' } : n.tag !== undefined ? { tag: n.tag } : {}),
     ...(n.digest !== undefined ? { digest: n.digest } : {}),
   };

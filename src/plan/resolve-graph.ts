@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { analyzeDockerfile, imageReferences, neededStages, normalizeReference } from '../dockerfile/index.js';
+import { analyzeDockerfile, imageReferences, neededStages } from '../dockerfile/index.js';
+import { normalizeReference } from '../model/reference.js';
 import type { DockerfileAnalysis } from '../dockerfile/index.js';
 import type { ImageSpec, Project } from '../model/project.js';
 import { fail, ok, type Result } from '../util/result.js';

@@ -1,4 +1,4 @@
-import { parseReference } from '../dockerfile/reference.js';
+import { parseReference, registryHostAndPath } from '../model/reference.js';
 import type { RegistryAuth } from '../engine/engine.js';
 import { createDockerCredentialStore, createRegistryClient, toEngineAuth, type CredentialStore, type RegistryClient, type RegistryStats } from '../registry/index.js';
 
@@ -16,10 +16,8 @@ export interface RegistryLocation {
 export function registryLocation(repository: string): RegistryLocation {
   const parsed = parseReference(repository);
   if (!parsed.ok) return { host: 'docker.io', path: repository, explicit: false };
-  const full = parsed.value.repository;
-  const slash = full.indexOf('/');
-  const host = full.slice(0, slash);
-  return { host, path: full.slice(slash + 1), explicit: repository.startsWith(`${host}/`) };
+  const { host, path } = registryHostAndPath(parsed.value.repository);
+  return { host, path, explicit: repository.startsWith(`${host}/`) };
 }
 
 /** Registry clients and engine credentials, one per registry host, for a command's lifetime. */

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeReference, parseReference, sameRepository } from '../../src/dockerfile/index.js';
+import {
+  familiarName,
+  isValidRepository,
+  isValidTag,
+  normalizeReference,
+  parseReference,
+  referenceParts,
+  registryHostAndPath,
+  sameRepository,
+} from '../../src/model/reference.js';
 import { KilnError } from '../../src/diagnostics/diagnostic.js';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
@@ -49,5 +58,31 @@ describe('normalizeReference', () => {
     expect(sameRepository('acme/base', 'docker.io/acme/base:1')).toBe(true);
     expect(sameRepository('busybox', 'docker.io/library/busybox')).toBe(true);
     expect(sameRepository('127.0.0.1:5000/acme/base', 'acme/base')).toBe(false);
+  });
+});
+
+describe('reference parts', () => {
+  it.each([
+    ['busybox', { name: 'busybox' }],
+    ['127.0.0.1:5000/acme/api', { name: '127.0.0.1:5000/acme/api' }],
+    ['127.0.0.1:5000/acme/api:1', { name: '127.0.0.1:5000/acme/api', tag: '1' }],
+    [`acme/base:1@${DIGEST}`, { name: 'acme/base', tag: '1', digest: DIGEST }],
+  ])('cuts %s as written', (ref, expected) => expect(referenceParts(ref)).toEqual(expected));
+
+  it('names repositories the short way docker prints them', () => {
+    expect(familiarName('docker.io/library/busybox')).toBe('busybox');
+    expect(familiarName('docker.io/acme/base')).toBe('acme/base');
+    expect(familiarName('docker.io/library/a/b')).toBe('library/a/b');
+    expect(familiarName('127.0.0.1:5000/acme/api')).toBe('127.0.0.1:5000/acme/api');
+    expect(registryHostAndPath('docker.io/library/busybox')).toEqual({ host: 'docker.io', path: 'library/busybox' });
+  });
+
+  it('validates manifest tags and repositories', () => {
+    expect(isValidTag('1.2.0')).toBe(true);
+    expect(isValidTag('.x')).toBe(false);
+    expect(isValidRepository('127.0.0.1:5000/acme/api')).toBe(true);
+    expect(isValidRepository('acme/api:1')).toBe(false);
+    expect(isValidRepository('Acme/Worker')).toBe(false);
+    expect(isValidRepository('a'.repeat(64))).toBe(false);
   });
 });
