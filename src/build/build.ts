@@ -9,7 +9,6 @@ import { engineExecutor } from './executor.js';
 import { indexImages } from './image-index.js';
 import { prepareImages, type PreparedImage } from './prepare.js';
 import { pullFromRegistryCache } from '../push/registry-cache.js';
-import { registrySourceSink } from '../push/event-relay.js';
 import type { RegistryAccess } from '../push/registry-access.js';
 
 /** What `kiln build` (and each watch round) needs. */
@@ -55,11 +54,9 @@ export async function buildImages(options: BuildOptions): Promise<BuildResult> {
   const { resolved, engine, signal } = options;
   const { graph } = resolved;
   const { info, listing, prepared } = await prepareRun(options);
-  let sink = options.sink;
   if (options.registryCache) {
     const hits = await pullFromRegistryCache({ prepared, engine, access: options.registryCache, signal, ...(options.onNote ? { onNote: options.onNote } : {}) });
     for (const [name, id] of hits) prepared.set(name, { ...prepared.get(name)!, cached: { id, source: 'registry' }, reasons: [] });
-    sink = registrySourceSink(sink, new Set(hits.keys()));
   }
 
   const jobs: ImageJob[] = graph.order.map((name) => {
@@ -68,7 +65,7 @@ export async function buildImages(options: BuildOptions): Promise<BuildResult> {
       name,
       key: p.key,
       dependencies: p.node.dependencies,
-      ...(p.cached ? { cachedId: p.cached.id } : {}),
+      ...(p.cached ? { cachedId: p.cached.id, cachedSource: p.cached.source } : {}),
       tags: p.tags,
       reasons: p.reasons,
       aliases: p.aliases,
@@ -90,7 +87,7 @@ export async function buildImages(options: BuildOptions): Promise<BuildResult> {
       ...(options.pull ? { pull: true } : {}),
       ...(info.bridgeNetwork === false ? { networkMode: 'host' } : {}),
     }),
-    sink,
+    sink: options.sink,
     concurrency: options.concurrency ?? defaultConcurrency(),
     keepGoing: options.keepGoing ?? false,
     signal,

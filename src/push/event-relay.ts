@@ -1,14 +1,5 @@
 import type { BuildEvent, EventSink, RunCounts } from '../run/events.js';
 
-/** Marks the `cached` events of images that came from the registry cache with `source: 'registry'`. */
-export function registrySourceSink(sink: EventSink, fromRegistry: ReadonlySet<string>): EventSink {
-  return {
-    emit(event) {
-      sink.emit(event.type === 'cached' && fromRegistry.has(event.image) ? { ...event, source: 'registry' } : event);
-    },
-  };
-}
-
 /** A sink that holds back the run's `done` so pushes can report first; `release` sends it with their counts. */
 export interface HeldDone {
   sink: EventSink;

@@ -13,6 +13,8 @@ export interface ImageJob {
   dependencies: string[];
   /** An image with this key already exists locally: its id; else undefined. */
   cachedId?: string;
+  /** Where the cached image came from (the `cached` event's `source`); `local` when absent. */
+  cachedSource?: 'local' | 'registry';
   /** Full references (`repo:tag`) to point at the image. */
   tags: string[];
   reasons: RebuildReason[];
@@ -91,7 +93,7 @@ export async function runBuild(options: RunBuildOptions): Promise<RunSummary> {
     const refs = refsOf(job);
     const missing = executor.missingRefs ? await executor.missingRefs(id, refs) : refs;
     if (missing.length > 0) await executor.tag(id, missing, jobSignal);
-    emit({ type: 'cached', image: job.name, id, key: job.key, source: 'local' });
+    emit({ type: 'cached', image: job.name, id, key: job.key, source: job.cachedSource ?? 'local' });
     return { id, cached: true };
   };
 

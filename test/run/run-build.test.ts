@@ -196,6 +196,14 @@ describe('runBuild', () => {
     expect(sink.ofType('done')[0]).toMatchObject({ counts: { cached: 2, built: 0 }, savedMs: 4500 });
     expect(result.outcomes.get('api')).toEqual({ status: 'ok', value: { id: 'sha256:old', cached: true } });
   });
+
+  it('reports where a cached image came from', async () => {
+    const pulled = job('api', { cachedId: 'sha256:api', cachedSource: 'registry' });
+    const local = job('web', { cachedId: 'sha256:web' });
+    const { sink, summary } = startRun([pulled, local]);
+    await summary;
+    expect(sink.ofType('cached').map((e) => [e.image, e.source])).toEqual([['api', 'registry'], ['web', 'local']]);
+  });
 });
 
 describe('defaultConcurrency', () => {
