@@ -35,6 +35,8 @@ export async function lockedBuild(options: {
   credentials?: CredentialStore;
   signal?: AbortSignal;
   onLine?: (line: string) => void;
+  /** Pull pinned bases the engine lacks (default true); `kiln plan` only needs the digests for its keys. */
+  pull?: boolean;
 }): Promise<LockedBuild> {
   const { lock, graph, engine } = options;
   const pinnedBases = new Map<string, string>();
@@ -59,7 +61,7 @@ export async function lockedBuild(options: {
       continue;
     }
     const pinned = pinnedReference(ref, entry.digest);
-    if ((await engine.inspectImage(pinned, options.signal)) === undefined) {
+    if (options.pull !== false && (await engine.inspectImage(pinned, options.signal)) === undefined) {
       options.onLine?.(`pulling ${pinned}`);
       await pullWithAuth({ engine, ref: pinned, ...(options.credentials ? { credentials: options.credentials } : {}), ...(options.signal ? { signal: options.signal } : {}) });
     }

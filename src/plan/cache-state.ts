@@ -40,20 +40,9 @@ export async function planCacheState(options: CacheStateOptions): Promise<Map<st
   return states;
 }
 
-/**
- * kiln.lock's pins, which `build` puts in the keys. Only the digests matter for a key, so the
- * engine handed to lockedBuild does not pull (lockedBuild has no option for that).
- */
+/** kiln.lock's pins, which `build` puts in the keys; only their digests matter here, so nothing is pulled. */
 async function lockPins(graph: BuildGraph, engine: Engine, signal: AbortSignal): Promise<Pick<LockedBuild, 'pinnedBases' | 'pinnedDockerfiles'> | undefined> {
   const lock = await readLock(graph.project.root);
   if (lock === undefined) return undefined;
-  const noPull = new Proxy(engine, {
-    get(target, property) {
-      if (property === 'pull') return async () => {};
-      const value = Reflect.get(target, property) as unknown;
-      // Bound to the real engine, whose methods may use private fields.
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-  return lockedBuild({ lock, graph, engine: noPull, signal });
+  return lockedBuild({ lock, graph, engine, signal, pull: false });
 }

@@ -69,6 +69,18 @@ describe('kiln lock, pull and locked builds', () => {
     expect(r.stdout).toContain(`${base}: ${digests.v1} added`);
   });
 
+  it('plan with a lock keys on the pins without pulling them', async () => {
+    const pinned = `${base.slice(0, base.lastIndexOf(':'))}@${digests.v1}`;
+    f.docker('rmi', base);
+    try {
+      const r = await f.kiln(['plan']);
+      expect(r.code).toBe(0);
+      expect(() => f.docker('image', 'inspect', pinned)).toThrow();
+    } finally {
+      f.docker('pull', '-q', base);
+    }
+  });
+
   it('a locked build sends the pinned reference: the tag moving (locally and in the registry) changes nothing', async () => {
     const first = await build();
     expect(first.code).toBe(0);
