@@ -53,9 +53,12 @@ export async function buildJson(project: TempProject, args: string[] = []): Prom
 
 /** Image name → the outcome event type it got (`built`, `cached`, `failed`, `skipped`). */
 export function outcomes(events: BuildEvent[]): Record<string, string> {
+  const expectedFailures = new Set(events.filter((e) => e.type === 'failed' && /exit code|non-zero code/.test(e.error)).map((e) => (e as { error: string }).error));
   const result: Record<string, string> = {};
   for (const event of events) {
-    if (event.type === 'built' || event.type === 'cached' || event.type === 'failed' || event.type === 'skipped') result[event.image] = event.type;
+    if (event.type === 'built' || event.type === 'cached' || event.type === 'skipped') result[event.image] = event.type;
+    // An unexpected failure shows its error in the comparison, not just the word "failed".
+    if (event.type === 'failed') result[event.image] = expectedFailures.has(event.error) ? 'failed' : `failed: ${event.error}`;
   }
   return result;
 }
