@@ -26,6 +26,11 @@ const asStream = (terminal: FakeTerminal) => terminal as unknown as NodeJS.Write
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Waits until `condition` holds (frames come from a timer; a loaded machine makes them late). */
+async function eventually(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; !condition() && Date.now() < deadline; ) await sleep(20);
+}
+
 describe('createTuiReporter', () => {
   test('emit only queues: nothing renders until the next frame, and close() draws the final one', async () => {
     const terminal = new FakeTerminal(100, 40);
@@ -43,12 +48,12 @@ describe('createTuiReporter', () => {
     const terminal = new FakeTerminal(100, 40);
     const reporter = createTuiReporter({ stdout: asStream(terminal), fps: 20, now: () => T0 + 2_000 });
     for (const event of fullRun().slice(0, 6)) reporter.emit(event);
-    await sleep(250);
+    await eventually(() => terminal.text.includes('[2/5] RUN npm ci'));
     expect(terminal.text).toContain('[2/5] RUN npm ci');
     terminal.columns = 30;
     terminal.emit('resize');
     terminal.writes = [];
-    await sleep(250);
+    await eventually(() => terminal.text.includes('\n'));
     const lines = terminal.text.split('\n').filter((line) => line !== '');
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines) expect([...line].length).toBeLessThanOrEqual(30);
