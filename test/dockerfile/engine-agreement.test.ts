@@ -1,13 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeDockerfile, imageReferences, neededStages } from '../../src/dockerfile/index.js';
 import type { BuildRequest } from '../../src/engine/engine.js';
-import { contextTar, testDockerHost, testEngine } from '../engine/helpers.js';
+import { contextTar, testEngine } from '../engine/helpers.js';
+import { services } from '../helpers/services.js';
 
 // The analysis claims things about what BuildKit does; these builds check them on the real engine.
-const host = testDockerHost();
-const base = process.env.KILN_TEST_BASE_IMAGE ?? 'busybox:latest';
-
-describe.skipIf(!host)('Dockerfile analysis agrees with the real engine (BuildKit)', () => {
+describe('Dockerfile analysis agrees with the real engine (BuildKit)', () => {
+  const base = services().baseImage;
   const engine = testEngine();
   const created: string[] = [];
   afterAll(async () => {

@@ -5,10 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { KilnError } from '../../src/diagnostics/diagnostic.js';
 import { createEngine } from '../../src/engine/docker-engine.js';
 import { EngineRequestError } from '../../src/engine/transport.js';
-import { progressRecorder, testDockerHost, testEngine, uniqueRepository } from './helpers.js';
-
-const host = testDockerHost();
-const base = process.env.KILN_TEST_BASE_IMAGE ?? 'busybox:latest';
+import { services } from '../helpers/services.js';
+import { progressRecorder, testEngine, uniqueRepository } from './helpers.js';
 
 describe('unreachable engine', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kiln-engine-'));
@@ -39,11 +37,10 @@ describe('unreachable engine', () => {
   });
 });
 
-describe.skipIf(!host)('engine API (real engine)', () => {
+describe('engine API (real engine)', () => {
+  const { dockerHost: host, baseImage: base, registry, authRegistry, authUser, authPassword } = services();
   const engine = testEngine();
-  const registry = process.env.KILN_TEST_REGISTRY ?? '127.0.0.1:5000';
-  const authRegistry = process.env.KILN_TEST_AUTH_REGISTRY ?? '127.0.0.1:5001';
-  const auth = { username: process.env.KILN_TEST_AUTH_USER ?? 'kiln', password: process.env.KILN_TEST_AUTH_PASSWORD ?? '', serveraddress: authRegistry };
+  const auth = { username: authUser, password: authPassword, serveraddress: authRegistry };
   const repository = uniqueRepository('api');
   const cleanup: string[] = [];
   afterAll(async () => {
@@ -126,13 +123,14 @@ describe.skipIf(!host)('engine API (real engine)', () => {
   });
 });
 
-describe.skipIf(!host)('commit (real engine)', () => {
+describe('commit (real engine)', () => {
+  const { dockerHost: host, baseImage: base } = services();
   const engine = testEngine();
   afterAll(() => engine.close());
 
   it('commits a container with changes', async () => {
     const { Client } = await import('undici');
-    const client = new Client('http://localhost', { socketPath: (host ?? '').replace(/^unix:\/\//, '') });
+    const client = new Client('http://localhost', { socketPath: host.replace(/^unix:\/\//, '') });
     const created = await client.request({
       method: 'POST',
       path: '/v1.41/containers/create',

@@ -3,17 +3,16 @@ import { Readable } from 'node:stream';
 import { pack } from 'tar-stream';
 import { createEngine } from '../../src/engine/docker-engine.js';
 import type { BuildProgress, Engine } from '../../src/engine/engine.js';
+import { services } from '../helpers/services.js';
 
-/** The real test engine's address; throws in CI when the services are missing (never skip there). */
-export function testDockerHost(): string | undefined {
-  const host = process.env.KILN_TEST_DOCKER_HOST;
-  if (!host && process.env.CI === 'true') throw new Error('KILN_TEST_DOCKER_HOST is not set: run scripts/services.sh start');
-  return host;
+/** The real test engine's address; throws when the services are missing (a test fails, never skips). */
+export function testDockerHost(): string {
+  return services().dockerHost;
 }
 
-/** An engine client for the test engine (call only when testDockerHost() is set). */
+/** An engine client for the test engine. */
 export function testEngine(): Engine {
-  return createEngine({ host: testDockerHost() ?? '', env: {} });
+  return createEngine({ host: testDockerHost(), env: {} });
 }
 
 /** A build context tar of the given files, streamed like the real context producer does. */

@@ -9,14 +9,9 @@ import { Client } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImageSummary } from '../../src/engine/engine.js';
 import { formatImages, type FormatImagesOptions } from '../../src/images/format-images.js';
+import { services } from '../helpers/services.js';
 
-const dockerHost = process.env.KILN_TEST_DOCKER_HOST;
-const baseImage = process.env.KILN_TEST_BASE_IMAGE;
-const registry = process.env.KILN_TEST_REGISTRY;
-const available = dockerHost !== undefined && baseImage !== undefined && registry !== undefined;
-if (!available && process.env.CI === 'true') {
-  throw new Error('KILN_TEST_DOCKER_HOST, KILN_TEST_BASE_IMAGE and KILN_TEST_REGISTRY must be set in CI (test/global-setup.ts)');
-}
+const { dockerHost, baseImage, registry } = services();
 
 const prefix = `kimg${process.pid}${Math.random().toString(36).slice(2, 6)}`;
 const scratch = mkdtempSync(join(tmpdir(), 'kiln-images-'));
@@ -27,7 +22,7 @@ function docker(...args: string[]): string {
 }
 
 async function listImages(filters: Record<string, string[]>): Promise<ImageSummary[]> {
-  const socketPath = (dockerHost ?? '').replace(/^unix:\/\//, '');
+  const socketPath = dockerHost.replace(/^unix:\/\//, '');
   const client = new Client('http://localhost', { socketPath });
   try {
     const query = new URLSearchParams({ filters: JSON.stringify(filters) });
@@ -70,7 +65,7 @@ async function compare(args: string[], filters: Record<string, string[]>, option
   expect(ours).toContain(norm(cli));
 }
 
-describe.skipIf(!available)('formatImages vs docker images (real CLI, real engine)', () => {
+describe('formatImages vs docker images (real CLI, real engine)', () => {
   const refs = { reference: [`${prefix}-*`, `${registry}/${prefix}-*`] };
   const labelled = { label: [`dev.kiln.project=${prefix}`] };
 

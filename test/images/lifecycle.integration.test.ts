@@ -10,11 +10,9 @@ import { createEngine } from '../../src/engine/index.js';
 import { listKilnImages } from '../../src/images/list.js';
 import { applyPrune, planPrune } from '../../src/images/prune.js';
 import { removeImages, tagImage } from '../../src/images/remove.js';
+import { services } from '../helpers/services.js';
 
-const dockerHost = process.env.KILN_TEST_DOCKER_HOST;
-const baseImage = process.env.KILN_TEST_BASE_IMAGE;
-const available = dockerHost !== undefined && baseImage !== undefined;
-if (!available && process.env.CI === 'true') throw new Error('KILN_TEST_DOCKER_HOST and KILN_TEST_BASE_IMAGE must be set in CI');
+const { dockerHost, baseImage } = services();
 
 const project = `klife${process.pid}${Math.random().toString(36).slice(2, 6)}`;
 const scratch = mkdtempSync(join(tmpdir(), 'kiln-lifecycle-'));
@@ -31,13 +29,13 @@ function build(key: string, tags: string[]): string {
   return docker('build', '-q', '--network', 'none', ...labels, ...tags.flatMap((t) => ['-t', t]), dir).trim();
 }
 
-describe.skipIf(!available)('image lifecycle on the real engine', () => {
+describe('image lifecycle on the real engine', () => {
   let engine: Engine;
   const ids: Record<string, string> = {};
   const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
   beforeAll(async () => {
-    engine = createEngine({ host: dockerHost ?? '' });
+    engine = createEngine({ host: dockerHost });
     ids.k1 = build('k1', [`${project}-api:1`]);
     await sleep(1100);
     ids.k2 = build('k2', [`${project}-api:2`, `${project}-api:two`]);

@@ -4,7 +4,7 @@ import { pushTestImage, testRegistries, uniqueRepo } from './helpers.js';
 
 const env = testRegistries();
 
-describe.skipIf(env === undefined)('catalog against the real registry', () => {
+describe('catalog against the real registry', () => {
   const client = createRegistryClient({ host: env?.plain ?? '' });
   afterAll(() => client.close());
 

@@ -3,6 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { pack } from 'tar-stream';
 import type { RegistryClient } from '../../src/registry/index.js';
 import { manifestMediaTypes, type Digest } from '../../src/registry/index.js';
+import { services } from '../helpers/services.js';
 
 /** The real registries of the test environment (see test/global-setup.ts). */
 export interface TestRegistries {
@@ -12,14 +13,11 @@ export interface TestRegistries {
   password: string;
 }
 
-/** The registries from the environment; undefined (skip) locally, a thrown error (fail) in CI. */
-export function testRegistries(): TestRegistries | undefined {
-  const { KILN_TEST_REGISTRY, KILN_TEST_AUTH_REGISTRY, KILN_TEST_AUTH_USER, KILN_TEST_AUTH_PASSWORD } = process.env;
-  if (KILN_TEST_REGISTRY && KILN_TEST_AUTH_REGISTRY && KILN_TEST_AUTH_USER && KILN_TEST_AUTH_PASSWORD) {
-    return { plain: KILN_TEST_REGISTRY, auth: KILN_TEST_AUTH_REGISTRY, user: KILN_TEST_AUTH_USER, password: KILN_TEST_AUTH_PASSWORD };
-  }
-  if (process.env.CI === 'true') throw new Error('KILN_TEST_REGISTRY / KILN_TEST_AUTH_REGISTRY / KILN_TEST_AUTH_USER / KILN_TEST_AUTH_PASSWORD must be set in CI');
-  return undefined;
+/** The registries from the environment; throws when they are missing (a test fails, never skips). */
+export function testRegistries(): TestRegistries {
+  const s = services();
+  if (!s.authUser || !s.authPassword) throw new Error('KILN_TEST_AUTH_USER / KILN_TEST_AUTH_PASSWORD not set: the test services did not start');
+  return { plain: s.registry, auth: s.authRegistry, user: s.authUser, password: s.authPassword };
 }
 
 /** A repository name no other test run uses. */
