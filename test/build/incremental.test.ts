@@ -96,8 +96,9 @@ describe.each(builders)('kiln build on a monorepo (%s builder, real engine)', (b
 
   it('re-applies a missing tag on a whole-image skip without building', async () => {
     const before = await engine.inspectImage(`${registry}/tool:latest`);
-    // Someone moved the tag away: the kiln-built image is still there, untagged.
-    await engine.tag(services().baseImage, `${registry}/tool`, 'latest');
+    // Someone moved the tag away (onto another image of this project, never the shared base image):
+    // the kiln-built image is still there, untagged.
+    await engine.tag(`${registry}/base:latest`, `${registry}/tool`, 'latest');
     expect((await engine.inspectImage(`${registry}/tool:latest`))?.Id).not.toBe(before?.Id);
     const { events } = await build(['tool']);
     expect(outcomes(events)).toEqual({ tool: 'cached' });

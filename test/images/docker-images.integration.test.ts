@@ -70,7 +70,7 @@ describe('formatImages vs docker images (real CLI, real engine)', () => {
   const labelled = { label: [`dev.kiln.project=${prefix}`] };
 
   beforeAll(async () => {
-    for (const tag of [`${prefix}-a:1`, `${prefix}-a:2`, `${prefix}-b:latest`]) docker('tag', baseImage ?? '', tag);
+    for (const tag of [`${prefix}-a:1`, `${prefix}-a:2`, `${prefix}-b:latest`]) docker('tag', baseImage, tag);
     build(`${prefix}-c:1`, 'one', 'k1');
     docker('tag', `${prefix}-c:1`, `${registry}/${prefix}-d:1`);
     docker('tag', `${prefix}-c:1`, `${registry}/${prefix}-e:1`);

@@ -44,14 +44,16 @@ images:
   };
 }
 
-/** Removes every image tagged under the project's repositories (`<id>/...`). */
+/**
+ * Removes every image tagged under the project's repositories (`<id>/...`), tag by tag: removing
+ * by ID would also delete any shared image (the test base) that one of those tags points at.
+ */
 export async function removeProjectImages(id: string): Promise<void> {
   const engine = realEngine();
   try {
     const images = await engine.listImages({});
-    for (const image of images) {
-      if (!(image.RepoTags ?? []).some((t) => t.startsWith(`${id}/`))) continue;
-      await engine.removeImage(image.Id, { force: true }).catch(() => undefined);
+    for (const tag of images.flatMap((image) => image.RepoTags ?? []).filter((t) => t.startsWith(`${id}/`))) {
+      await engine.removeImage(tag, { force: true }).catch(() => undefined);
     }
   } finally {
     await engine.close();
