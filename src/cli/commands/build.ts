@@ -1,8 +1,10 @@
 import { Option, type Command } from 'commander';
-import { buildImages, type BuildResult } from '../../build/build.js';
+import { buildImages, type BuildOptions, type BuildResult } from '../../build/build.js';
+import type { Engine } from '../../engine/engine.js';
 import { createEngine } from '../../engine/index.js';
 import { prepareBases } from '../../lock/build-bases.js';
 import type { BuilderKind } from '../../model/project.js';
+import type { BuildGraph } from '../../plan/graph.js';
 import { createReporter } from '../../ui/select.js';
 import { KilnError } from '../../diagnostics/diagnostic.js';
 import { ExitCode } from '../exit-codes.js';
@@ -28,6 +30,23 @@ export interface BuildCommandOptions extends ManifestOptions {
   registryCache?: boolean;
 }
 
+/** The build options that `kiln build`, `kiln push` and each `kiln watch` round take alike from the flags and kiln.lock. */
+export async function flagBuildOptions(
+  io: CliIO,
+  options: BuildCommandOptions,
+  run: { graph: BuildGraph; engine: Engine; signal: AbortSignal },
+): Promise<Pick<BuildOptions, 'pinnedBases' | 'pinnedDockerfiles' | 'concurrency' | 'keepGoing' | 'noCache' | 'pull' | 'builder'>> {
+  return {
+    // kiln.lock pins (or, without one, missing bases pulled with credentials).
+    ...(await prepareBases({ ...run, env: io.env, warn: (line) => io.stderr.write(`kiln: ${line}\n`) })),
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    keepGoing: options.keepGoing ?? false,
+    noCache: options.cache === false,
+    pull: options.pull ?? false,
+    ...(options.builder ? { builder: options.builder } : {}),
+  };
+}
+
 /** `kiln build [names...]`: builds what changed, in dependency order, in parallel. */
 export async function build(io: CliIO, options: BuildCommandOptions, names: string[]): Promise<ExitCode> {
   if (options.push) return push(io, options, names);
@@ -43,13 +62,7 @@ export async function build(io: CliIO, options: BuildCommandOptions, names: stri
         engine,
         sink: reporter,
         signal,
-        // kiln.lock pins (or, without one, missing bases pulled with credentials).
-        ...(await prepareBases({ graph: resolved.graph, engine, env: io.env, signal, warn: (line) => io.stderr.write(`kiln: ${line}\n`) })),
-        ...(options.concurrency ? { concurrency: options.concurrency } : {}),
-        keepGoing: options.keepGoing ?? false,
-        noCache: options.cache === false,
-        pull: options.pull ?? false,
-        ...(options.builder ? { builder: options.builder } : {}),
+        ...(await flagBuildOptions(io, options, { graph: resolved.graph, engine, signal })),
         ...(access ? { registryCache: access, onNote: (message: string) => io.stderr.write(`kiln: note: ${message}\n`) } : {}),
       }),
     );

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { createEngine } from '../../engine/index.js';
 import { buildAndPush, type BuildAndPushResult } from '../../push/build-and-push.js';
-import { prepareBases } from '../../lock/build-bases.js';
 import { pushDiagnostics, toKilnError } from '../../push/diagnose.js';
 import { createRegistryAccess } from '../../push/registry-access.js';
 import { createReporter } from '../../ui/select.js';
@@ -10,7 +9,7 @@ import type { CliIO } from '../io.js';
 import { withInterrupt } from '../interrupt.js';
 import { loadGraph } from '../load.js';
 import { reportDiagnostics } from '../report-error.js';
-import { buildExitCode, buildFlags, type BuildCommandOptions } from './build.js';
+import { buildExitCode, buildFlags, flagBuildOptions, type BuildCommandOptions } from './build.js';
 
 /** Options of `kiln push` (and of `kiln build --push`). */
 export interface PushCommandOptions extends BuildCommandOptions {
@@ -36,13 +35,7 @@ export async function push(io: CliIO, options: PushCommandOptions, names: string
         access,
         sink: reporter,
         signal,
-        // kiln.lock pins, as `kiln build` uses them.
-        ...(await prepareBases({ graph: resolved.graph, engine, env: io.env, signal, warn: (line) => io.stderr.write(`kiln: ${line}\n`) })),
-        ...(options.concurrency ? { concurrency: options.concurrency } : {}),
-        keepGoing: options.keepGoing ?? false,
-        noCache: options.cache === false,
-        pull: options.pull ?? false,
-        ...(options.builder ? { builder: options.builder } : {}),
+        ...(await flagBuildOptions(io, options, { graph: resolved.graph, engine, signal })),
         ...(options.registryCache !== false ? { registryCache: access } : {}),
         onNote: (message) => io.stderr.write(`kiln: note: ${message}\n`),
       }),

@@ -1,6 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { buildImages } from '../../build/build.js';
-import { prepareBases } from '../../lock/build-bases.js';
 import { buildAndPush } from '../../push/build-and-push.js';
 import { toKilnError } from '../../push/diagnose.js';
 import { createRegistryAccess } from '../../push/registry-access.js';
@@ -13,7 +12,7 @@ import { withInterrupt } from '../interrupt.js';
 import type { CliIO } from '../io.js';
 import { loadManifest } from '../load.js';
 import { reportDiagnostics } from '../report-error.js';
-import { buildFlags, reportDockerfileErrors, type BuildCommandOptions } from './build.js';
+import { buildFlags, flagBuildOptions, reportDockerfileErrors, type BuildCommandOptions } from './build.js';
 import { registryCacheFlag } from './push.js';
 
 /** Options of `kiln watch`. */
@@ -64,21 +63,14 @@ export async function watch(io: CliIO, options: WatchCommandOptions, names: stri
           else io.stderr.write(`kiln watch: ${error instanceof Error ? error.message : String(error)}\n`);
         },
         build: async ({ resolved, round, signal: roundSignal, sink }) => {
-          const note = (line: string) => io.stderr.write(`kiln: ${line}\n`);
           const buildOptions = {
             resolved,
             engine,
             sink,
             signal: roundSignal,
             round,
-            // kiln.lock pins (or, without one, missing bases pulled with credentials), as `kiln build` does.
-            ...(await prepareBases({ graph: resolved.graph, engine, env: io.env, signal: roundSignal, warn: note })),
-            ...(options.concurrency ? { concurrency: options.concurrency } : {}),
-            keepGoing: options.keepGoing ?? false,
-            noCache: options.cache === false,
-            pull: options.pull ?? false,
-            ...(options.builder ? { builder: options.builder } : {}),
-            ...(access && options.registryCache !== false ? { registryCache: access, onNote: (m: string) => note(`note: ${m}`) } : {}),
+            ...(await flagBuildOptions(io, options, { graph: resolved.graph, engine, signal: roundSignal })),
+            ...(access && options.registryCache !== false ? { registryCache: access, onNote: (m: string) => io.stderr.write(`kiln: note: ${m}\n`) } : {}),
           };
           const result =
             access && options.push
