@@ -1,13 +1,11 @@
-import { StatCache, statCachePath } from '../context/index.js';
-import type { Engine, EngineInfo, ImageSummary } from '../engine/engine.js';
+import type { Engine } from '../engine/engine.js';
 import type { BuilderKind } from '../model/project.js';
 import type { ResolvedGraph } from '../plan/resolve-graph.js';
 import type { EventSink, PlannedImage } from '../run/events.js';
 import { defaultConcurrency, runBuild, type ImageJob, type RunSummary } from '../run/run-build.js';
-import { resolveBaseImages } from './bases.js';
 import { engineExecutor } from './executor.js';
-import { indexImages } from './image-index.js';
-import { prepareImages, type PreparedImage } from './prepare.js';
+import type { PreparedImage } from './prepare.js';
+import { prepareRun } from './prepare-run.js';
 import { pullFromRegistryCache } from '../push/registry-cache.js';
 import type { RegistryAccess } from '../push/registry-access.js';
 
@@ -34,13 +32,6 @@ export interface BuildOptions {
   onNote?: (message: string) => void;
 }
 
-/** What is known before anything is built: the engine, its one image listing, every image's key. */
-export interface PreparedRun {
-  info: EngineInfo;
-  listing: ImageSummary[];
-  prepared: Map<string, PreparedImage>;
-}
-
 /** How a build ended, with what was decided before it. */
 export interface BuildResult extends RunSummary {
   prepared: Map<string, PreparedImage>;
@@ -53,7 +44,7 @@ export interface BuildResult extends RunSummary {
 export async function buildImages(options: BuildOptions): Promise<BuildResult> {
   const { resolved, engine, signal } = options;
   const { graph } = resolved;
-  const { info, listing, prepared } = await prepareRun(options);
+  const { info, listing, prepared } = await prepareRun({ ...options, graph });
   if (options.registryCache) {
     const hits = await pullFromRegistryCache({ prepared, engine, access: options.registryCache, signal, ...(options.onNote ? { onNote: options.onNote } : {}) });
     for (const [name, id] of hits) prepared.set(name, { ...prepared.get(name)!, cached: { id, source: 'registry' }, reasons: [] });
@@ -94,32 +85,6 @@ export async function buildImages(options: BuildOptions): Promise<BuildResult> {
     ...(options.round !== undefined ? { round: options.round } : {}),
   });
   return { ...summary, prepared };
-}
-
-/**
- * The first half of a build, shared with reconcile: one image listing, base resolution,
- * stat-cached hashing and keys.
- */
-export async function prepareRun(options: Omit<BuildOptions, 'sink'>): Promise<PreparedRun> {
-  const { resolved, engine, signal } = options;
-  const { graph } = resolved;
-  const info = await engine.info(signal);
-  const listing = await engine.listImages({}, signal);
-  const images = indexImages(listing);
-  const baseImages = await resolveBaseImages({ graph, engine, images, signal, ...(options.pinnedBases ? { pinned: options.pinnedBases } : {}) });
-  const statCache = await StatCache.open(statCachePath(graph.project.root));
-  const prepared = await prepareImages({
-    graph,
-    images,
-    statCache,
-    baseImages,
-    defaultBuilder: info.buildkit ? 'buildkit' : 'classic',
-    ...(options.builder ? { builder: options.builder } : {}),
-    ...(options.noCache ? { noCache: true } : {}),
-    ...(options.pinnedDockerfiles ? { pinnedDockerfiles: options.pinnedDockerfiles } : {}),
-  });
-  await statCache.save();
-  return { info, listing, prepared };
 }
 
 /** The `plan` event's view of the prepared images. */

@@ -1,9 +1,7 @@
-import { StatCache, statCachePath } from '../context/index.js';
 import type { Engine } from '../engine/engine.js';
 import type { BuildGraph } from '../plan/graph.js';
-import { resolveBaseImages } from './bases.js';
-import { indexImages, type ImageIndex } from './image-index.js';
-import { prepareImages } from './prepare.js';
+import { prepareRun } from './prepare-run.js';
+import type { ImageIndex } from './image-index.js';
 
 /** Each image's current key and the local image built with it (if any), without building. */
 export interface CurrentBuilds {
@@ -26,21 +24,7 @@ export async function currentBuilds(options: {
   pinnedDockerfiles?: ReadonlyMap<string, string>;
   pinnedBases?: ReadonlyMap<string, string>;
 }): Promise<CurrentBuilds> {
-  const { graph, engine } = options;
-  const signal = options.signal ?? new AbortController().signal;
-  const info = await engine.info(signal);
-  const images = indexImages(await engine.listImages({}, signal));
-  const baseImages = await resolveBaseImages({ graph, engine, images, signal, ...(options.pinnedBases ? { pinned: options.pinnedBases } : {}) });
-  const statCache = await StatCache.open(statCachePath(graph.project.root));
-  const prepared = await prepareImages({
-    graph,
-    images,
-    statCache,
-    baseImages,
-    defaultBuilder: info.buildkit ? 'buildkit' : 'classic',
-    ...(options.pinnedDockerfiles ? { pinnedDockerfiles: options.pinnedDockerfiles } : {}),
-  });
-  await statCache.save();
+  const { images, prepared } = await prepareRun({ ...options, signal: options.signal ?? new AbortController().signal });
   const keys = new Map<string, string>();
   const ids = new Map<string, string>();
   for (const [name, p] of prepared) {

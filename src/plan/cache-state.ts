@@ -1,7 +1,4 @@
-import { resolveBaseImages } from '../build/bases.js';
-import { indexImages } from '../build/image-index.js';
-import { prepareImages } from '../build/prepare.js';
-import { StatCache, statCachePath } from '../context/index.js';
+import { prepareRun } from '../build/prepare-run.js';
 import type { Engine } from '../engine/engine.js';
 import { readLock } from '../lock/lock-file.js';
 import { lockedBuild, type LockedBuild } from '../lock/locked-build.js';
@@ -23,16 +20,8 @@ export interface CacheStateOptions {
 export async function planCacheState(options: CacheStateOptions): Promise<Map<string, ImageCacheState>> {
   const { engine, signal } = options;
   const { graph } = options.resolved;
-  const info = await engine.info(signal);
-  const images = indexImages(await engine.listImages({}, signal));
   const pins = await lockPins(graph, engine, signal);
-  // A base the engine lacks stays out of the key ("missing"), as in build before its pull.
-  const baseImages = await resolveBaseImages({ graph, engine, images, signal, pull: false, ...(pins ? { pinned: pins.pinnedBases } : {}) });
-  const statCache = await StatCache.open(statCachePath(graph.project.root));
-  const prepared = await prepareImages({ graph, images, statCache, baseImages, defaultBuilder: info.buildkit ? 'buildkit' : 'classic', ...(pins ? { pinnedDockerfiles: pins.pinnedDockerfiles } : {}) });
-  // The stat cache only speeds up the next hash: plan only reads, so a folder it cannot write
-  // (a read-only checkout) is no reason to fail.
-  await statCache.save().catch(() => undefined);
+  const { prepared } = await prepareRun({ graph, engine, signal, pullBases: false, readOnly: true, ...pins });
   const states = new Map<string, ImageCacheState>();
   for (const [name, p] of prepared) {
     states.set(name, { key: p.key, cached: p.cached !== undefined, ...(p.cached ? { source: p.cached.source } : {}), reasons: p.reasons });

@@ -1,4 +1,5 @@
-import { buildImages, prepareRun, type BuildResult } from '../build/build.js';
+import { buildImages, type BuildResult } from '../build/build.js';
+import { prepareRun } from '../build/prepare-run.js';
 import { KilnError, diagnostic } from '../diagnostics/diagnostic.js';
 import type { Engine } from '../engine/engine.js';
 import { resolveGraph, type ResolvedGraph } from '../plan/resolve-graph.js';
@@ -54,7 +55,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
       ),
     );
   }
-  const { prepared } = await prepareRun({ resolved, engine, signal });
+  const { prepared } = await prepareRun({ graph: resolved.graph, engine, signal });
   const otherRepositories = [...new Set([...project.images.values()].map((s) => s.repository))];
   const images: ReconcileImage[] = specs.map((spec) => {
     const p = prepared.get(spec.name)!;

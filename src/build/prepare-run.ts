@@ -1,0 +1,66 @@
+import { StatCache, statCachePath } from '../context/index.js';
+import type { Engine, EngineInfo, ImageSummary } from '../engine/engine.js';
+import type { BuilderKind } from '../model/project.js';
+import type { BuildGraph } from '../plan/graph.js';
+import { resolveBaseImages } from './bases.js';
+import { indexImages, type ImageIndex } from './image-index.js';
+import { prepareImages, type PreparedImage } from './prepare.js';
+
+/** What is known before anything is built: the engine, its one image listing, every image's key. */
+export interface PreparedRun {
+  info: EngineInfo;
+  listing: ImageSummary[];
+  /** The listing, indexed. */
+  images: ImageIndex;
+  prepared: Map<string, PreparedImage>;
+}
+
+/** What {@link prepareRun} needs. */
+export interface PrepareRunOptions {
+  graph: BuildGraph;
+  engine: Engine;
+  signal: AbortSignal;
+  builder?: BuilderKind;
+  noCache?: boolean;
+  /** Resolved pinned base digests from kiln.lock, by reference. */
+  pinnedBases?: ReadonlyMap<string, string>;
+  /** Pinned Dockerfile texts from kiln.lock, by image name. */
+  pinnedDockerfiles?: ReadonlyMap<string, string>;
+  /** Pull bases the engine lacks (default true); a base left missing stays out of the key, as in build before its pull. */
+  pullBases?: boolean;
+  /** Only looking (`kiln plan`): a stat cache that cannot be written is no reason to fail. */
+  readOnly?: boolean;
+}
+
+/**
+ * The first half of a build, shared with reconcile, plan, ls, tag and prune: one image listing,
+ * base resolution, stat-cached hashing and keys.
+ */
+export async function prepareRun(options: PrepareRunOptions): Promise<PreparedRun> {
+  const { graph, engine, signal } = options;
+  const info = await engine.info(signal);
+  const listing = await engine.listImages({}, signal);
+  const images = indexImages(listing);
+  const baseImages = await resolveBaseImages({
+    graph,
+    engine,
+    images,
+    signal,
+    ...(options.pullBases === false ? { pull: false } : {}),
+    ...(options.pinnedBases ? { pinned: options.pinnedBases } : {}),
+  });
+  const statCache = await StatCache.open(statCachePath(graph.project.root));
+  const prepared = await prepareImages({
+    graph,
+    images,
+    statCache,
+    baseImages,
+    defaultBuilder: info.buildkit ? 'buildkit' : 'classic',
+    ...(options.builder ? { builder: options.builder } : {}),
+    ...(options.noCache ? { noCache: true } : {}),
+    ...(options.pinnedDockerfiles ? { pinnedDockerfiles: options.pinnedDockerfiles } : {}),
+  });
+  // The stat cache only speeds up the next hash: a folder that cannot be written (a read-only checkout) fails a build, not a look.
+  await (options.readOnly ? statCache.save().catch(() => undefined) : statCache.save());
+  return { info, listing, images, prepared };
+}
