@@ -45,7 +45,8 @@ export async function buildImages(options: BuildOptions): Promise<BuildResult> {
   const { resolved, engine, signal } = options;
   const { graph } = resolved;
   const { info, listing, prepared } = await prepareRun({ ...options, graph });
-  if (options.registryCache) {
+  // --no-cache means build, whatever any cache holds: the registry's content tags too.
+  if (options.registryCache && !options.noCache) {
     const hits = await pullFromRegistryCache({ prepared, engine, access: options.registryCache, signal, ...(options.onNote ? { onNote: options.onNote } : {}) });
     for (const [name, id] of hits) prepared.set(name, { ...prepared.get(name)!, cached: { id, source: 'registry' }, reasons: [] });
   }

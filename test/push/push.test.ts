@@ -69,6 +69,16 @@ describe('push (real engine and registry)', () => {
     expect((await engine.inspectImage(`${services().registry}/${p.id}/app:latest`))?.Id).toBeDefined();
   });
 
+  it('--no-cache builds even when the registry holds the key', async () => {
+    const p = await project(pushRepo());
+    expect((await runCli(['push', '--progress', 'json'], { cwd: p.root, env: await env() })).code).toBe(0);
+    await removeProjectImages(engine, p.id);
+    const { code, stdout } = await runCli(['build', '--no-cache', '--progress', 'json'], { cwd: p.root, env: await env() });
+    expect(code).toBe(0);
+    const outcomes = parseEvents(stdout).filter((e) => e.type === 'built' || e.type === 'cached').map((e) => `${e.type}:${'image' in e ? e.image : ''}`);
+    expect(outcomes.sort()).toEqual(['built:app', 'built:base']);
+  });
+
   it('pushes nothing when one selected image failed to build', async () => {
     const p = await project({ ...pushRepo(), 'app/Dockerfile': `FROM ${services().baseImage}\nRUN exit 7\n` });
     const { code, stdout, stderr } = await runCli(['push', '--progress', 'json'], { cwd: p.root, env: await env() });
