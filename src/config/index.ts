@@ -1,5 +1,5 @@
 /** Configuration loading: find the manifest, load it (YAML or TS), validate, interpolate, normalize. */
-export { findManifest, manifestNames } from './find-manifest.js';
+export { findManifest } from './find-manifest.js';
 export { loadProject } from './load-project.js';
 export type { LoadProjectOptions } from './load-project.js';
 export { defineConfig } from './define-config.js';

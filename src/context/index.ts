@@ -2,5 +2,5 @@
 export { walkContext, sortEntries, type ContextEntry, type ContextEntryType, type WalkContextOptions } from './walk.js';
 export { createContextFilter, parseDockerignore, type ContextFilter, type ContextFilterOptions } from './dockerignore.js';
 export { StatCache, statCachePath, RACY_WINDOW_MS, type FileStamp, type StatCacheOptions } from './stat-cache.js';
-export { hashContext, hashFile, type ContextDigest, type HashContextOptions } from './hash.js';
+export { hashContext, type ContextDigest, type HashContextOptions } from './hash.js';
 export { contextTar, generatedDockerfileName, type ContextTarOptions, type TarDockerfile } from './tar.js';

@@ -4,4 +4,4 @@ export { analyzeDockerfile, type AnalyzeOptions } from './analyze.js';
 export { neededStages, imageReferences } from './stages.js';
 export { pinBaseImages, type PinOptions } from './pin.js';
 export { expandWord, type ExpandOptions, type Expansion } from './shell-words.js';
-export { hostPlatform, platformArgs } from './platform.js';
+export { platformArgs } from './platform.js';
