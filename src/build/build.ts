@@ -1,10 +1,11 @@
-import type { Engine } from '../engine/engine.js';
+import type { StatCache } from '../context/index.js';
+import type { Engine, ImageSummary } from '../engine/engine.js';
 import type { BuilderKind } from '../model/project.js';
 import type { ResolvedGraph } from '../plan/resolve-graph.js';
 import type { EventSink, PlannedImage } from '../run/events.js';
 import { defaultConcurrency, runBuild, type ImageJob, type RunSummary } from '../run/run-build.js';
 import { engineExecutor } from './executor.js';
-import type { PreparedImage } from './prepare.js';
+import type { ContextMemo, PreparedImage } from './prepare.js';
 import { prepareRun } from './prepare-run.js';
 import { pullFromRegistryCache } from '../push/registry-cache.js';
 import type { RegistryAccess } from '../push/registry-access.js';
@@ -30,6 +31,12 @@ export interface BuildOptions {
   registryCache?: RegistryAccess;
   /** Told about problems that did not stop the build (a registry cache that could not be asked). */
   onNote?: (message: string) => void;
+  /** An already-open stat cache to hash with (watch mode keeps one between rounds). */
+  statCache?: StatCache;
+  /** The engine's image listing, already requested with no kiln change to the engine since. */
+  listing?: Promise<ImageSummary[]>;
+  /** Walked and hashed contexts to reuse and fill, by image name. */
+  contexts?: ContextMemo;
 }
 
 /** How a build ended, with what was decided before it. */

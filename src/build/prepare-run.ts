@@ -4,7 +4,7 @@ import type { BuilderKind } from '../model/project.js';
 import type { BuildGraph } from '../plan/graph.js';
 import { resolveBaseImages } from './bases.js';
 import { indexImages, type ImageIndex } from './image-index.js';
-import { prepareImages, type PreparedImage } from './prepare.js';
+import { prepareImages, type ContextMemo, type PreparedImage } from './prepare.js';
 
 /** What is known before anything is built: the engine, its one image listing, every image's key. */
 export interface PreparedRun {
@@ -30,6 +30,12 @@ export interface PrepareRunOptions {
   pullBases?: boolean;
   /** Only looking (`kiln plan`): a stat cache that cannot be written is no reason to fail. */
   readOnly?: boolean;
+  /** An already-open stat cache (watch mode keeps one between rounds); saved here, not reopened. */
+  statCache?: StatCache;
+  /** The engine's image listing, already requested with no kiln change to the engine since (watch mode asks during the debounce). */
+  listing?: Promise<ImageSummary[]>;
+  /** Walked and hashed contexts to reuse and fill, by image name (see prepareImages). */
+  contexts?: ContextMemo;
 }
 
 /**
@@ -39,7 +45,7 @@ export interface PrepareRunOptions {
 export async function prepareRun(options: PrepareRunOptions): Promise<PreparedRun> {
   const { graph, engine, signal } = options;
   const info = await engine.info(signal);
-  const listing = await engine.listImages({}, signal);
+  const listing = await (options.listing ?? engine.listImages({}, signal));
   const images = indexImages(listing);
   const baseImages = await resolveBaseImages({
     graph,
@@ -49,7 +55,7 @@ export async function prepareRun(options: PrepareRunOptions): Promise<PreparedRu
     ...(options.pullBases === false ? { pull: false } : {}),
     ...(options.pinnedBases ? { pinned: options.pinnedBases } : {}),
   });
-  const statCache = await StatCache.open(statCachePath(graph.project.root));
+  const statCache = options.statCache ?? (await StatCache.open(statCachePath(graph.project.root)));
   const prepared = await prepareImages({
     graph,
     images,
@@ -59,6 +65,7 @@ export async function prepareRun(options: PrepareRunOptions): Promise<PreparedRu
     ...(options.builder ? { builder: options.builder } : {}),
     ...(options.noCache ? { noCache: true } : {}),
     ...(options.pinnedDockerfiles ? { pinnedDockerfiles: options.pinnedDockerfiles } : {}),
+    ...(options.contexts ? { contexts: options.contexts } : {}),
   });
   // The stat cache only speeds up the next hash: a folder that cannot be written (a read-only checkout) fails a build, not a look.
   await (options.readOnly ? statCache.save().catch(() => undefined) : statCache.save());

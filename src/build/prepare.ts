@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, sep } from 'node:path';
-import { generatedDockerfileName, hashContext, walkContext, type ContextEntry, type StatCache } from '../context/index.js';
+import { generatedDockerfileName, hashContext, walkContext, type ContextDigest, type ContextEntry, type StatCache } from '../context/index.js';
 import type { BuilderKind } from '../model/project.js';
 import { computeKey, type CacheKey } from '../plan/cache-key.js';
 import { explainRebuild } from '../plan/explain.js';
@@ -44,7 +44,18 @@ export interface PrepareOptions {
   noCache?: boolean;
   /** Pinned Dockerfile texts from kiln.lock, by image name. */
   pinnedDockerfiles?: ReadonlyMap<string, string>;
+  /** Walked and hashed contexts to reuse, by image name; missing ones are walked, hashed and added (watch mode keeps it between rounds). */
+  contexts?: ContextMemo;
 }
+
+/** One image's context as walked and hashed. */
+export interface WalkedContext {
+  entries: ContextEntry[];
+  digest: ContextDigest;
+}
+
+/** Walked contexts by image name; whoever holds one must drop an image's entry when its context's files change. */
+export type ContextMemo = Map<string, WalkedContext>;
 
 /**
  * Hashes every context (stat-cached), computes keys dependencies-first, and looks each key up in
@@ -58,8 +69,8 @@ export async function prepareImages(options: PrepareOptions): Promise<Map<string
     await Promise.all(
       graph.order.map(async (name) => {
         const spec = graph.nodes.get(name)!.spec;
-        const entries = await walkContext({ context: spec.context, dockerfile: spec.dockerfile });
-        const digest = await hashContext(entries, options.statCache);
+        const { entries, digest } = options.contexts?.get(name) ?? (await walkAndHash(spec, options.statCache));
+        options.contexts?.set(name, { entries, digest });
         const text = options.pinnedDockerfiles?.get(name) ?? (await readFile(spec.dockerfile, 'utf8'));
         return [name, { entries, digest, text }] as const;
       }),
@@ -95,6 +106,11 @@ export async function prepareImages(options: PrepareOptions): Promise<Map<string
     });
   }
   return prepared;
+}
+
+async function walkAndHash(spec: ImageNode['spec'], statCache: StatCache): Promise<WalkedContext> {
+  const entries = await walkContext({ context: spec.context, dockerfile: spec.dockerfile });
+  return { entries, digest: await hashContext(entries, statCache) };
 }
 
 /** The record of the build the image's first tag points at now, to explain what changed since. */
