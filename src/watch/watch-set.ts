@@ -9,6 +9,8 @@ export interface ChangeMeaning {
   manifest: boolean;
   /** Images whose inputs the path is (before adding dependents). */
   images: string[];
+  /** Images whose walked context the path may change: `images` plus those that only `watch.ignore` keeps from triggering. */
+  contexts: string[];
   /** A Dockerfile or an ignore file changed: edges or watch filters may differ, so re-resolve. */
   structure: boolean;
   /** An ignore file changed: what the watcher may skip changed too. */
@@ -80,18 +82,21 @@ export async function createWatchSet(graph: BuildGraph): Promise<WatchSet> {
       });
     },
     classify(file) {
-      const meaning: ChangeMeaning = { manifest: file === project.file, images: [], structure: false, ignoreRules: false };
+      const meaning: ChangeMeaning = { manifest: file === project.file, images: [], contexts: [], structure: false, ignoreRules: false };
       if (isState(file)) return meaning;
       for (const image of images) {
         if (file === image.dockerfile || image.ignoreFiles.includes(file)) {
           meaning.images.push(image.name);
+          meaning.contexts.push(image.name);
           meaning.structure = true;
           if (file !== image.dockerfile) meaning.ignoreRules = true;
           continue;
         }
         const rel = inContext(image, file);
         if (rel === undefined || isState(file, image)) continue;
-        if (image.filter.ignores(rel) || image.watchIgnore(rel)) continue;
+        if (image.filter.ignores(rel)) continue;
+        meaning.contexts.push(image.name);
+        if (image.watchIgnore(rel)) continue;
         meaning.images.push(image.name);
       }
       return meaning;

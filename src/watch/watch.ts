@@ -18,18 +18,23 @@
  * run, and a restarted round costs the unaffected images only a key lookup (`cached`) when they
  * had finished, or a BuildKit layer-cache replay when they had not. Changes that touch only
  * finished images never abort anything: the round runs out and the next one follows.
- * Each round resolves only the changed images plus their dependents (and, for keys, their
- * dependencies), re-using the Dockerfile texts read before, so only affected contexts are re-hashed.
+ * Each round builds only the changed images plus their dependents (and, for keys, their
+ * dependencies), cut from the resolved graph without reading a Dockerfile again; contexts whose
+ * files did not change keep their walk and hash from earlier rounds, so only changed contexts are
+ * walked and hashed (keys of dependents still recompute). A change while nothing runs lets the CLI
+ * start the round's image listing during the debounce (`prefetch`).
  */
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import path from 'node:path';
 import { KilnError } from '../diagnostics/diagnostic.js';
+import type { ContextMemo } from '../build/prepare.js';
 import type { Project } from '../model/project.js';
 import { resolveGraph, type ResolvedGraph } from '../plan/resolve-graph.js';
 import type { BuildEvent, EventSink } from '../run/events.js';
 import { withDependents } from './affected.js';
 import { chokidarWatchFiles, type FileWatcher, type WatchFiles } from './file-watcher.js';
+import { subgraph } from './subgraph.js';
 import { createWatchSet, type WatchSet } from './watch-set.js';
 
 /** How one round ended, as far as watching cares. */
@@ -38,7 +43,14 @@ export interface RoundOutcome {
 }
 
 /** Runs one round's build; `buildImages` in the CLI, a fake in unit tests. */
-export type RunRound = (round: { resolved: ResolvedGraph; round: number; signal: AbortSignal; sink: EventSink }) => Promise<RoundOutcome>;
+export type RunRound = (round: {
+  resolved: ResolvedGraph;
+  round: number;
+  signal: AbortSignal;
+  sink: EventSink;
+  /** Walked and hashed contexts still valid from earlier rounds; the round may add to it. */
+  contexts: ContextMemo;
+}) => Promise<RoundOutcome>;
 
 /** Everything watch mode needs, injected. */
 export interface WatchOptions {
@@ -56,6 +68,8 @@ export interface WatchOptions {
   notify?: (message: string) => void;
   /** Shows an error a round ran into; watching goes on. */
   reportError: (error: unknown) => void;
+  /** Called on each relevant change while no round runs: kiln changes nothing in the engine until the next round, so it may start that round's requests (the image listing) during the debounce. */
+  prefetch?: () => void;
   watchFiles?: WatchFiles;
   now?: () => number;
 }
@@ -80,7 +94,9 @@ class WatchSession {
   #rewatch = false;
   #lastChange = Number.NEGATIVE_INFINITY;
   #round = 0;
-  #current: { controller: AbortController; unfinished: Set<string> } | undefined;
+  #current: { controller: AbortController; unfinished: Set<string>; changed: { all: boolean; contexts: Set<string> } } | undefined;
+  /** Walks and hashes of contexts no change touched since they were taken. */
+  readonly #contexts: ContextMemo = new Map();
   #wake: (() => void) | undefined;
 
   constructor(options: WatchOptions) {
@@ -160,8 +176,10 @@ class WatchSession {
     }
     if (meaning.ignoreRules) this.#rewatch = true;
     if (meaning.manifest) this.#replan = true;
+    this.#forgetContexts(meaning.manifest, meaning.contexts);
     const affected = withDependents(this.#full.graph, meaning.images);
     if (!meaning.manifest && affected.length === 0) return;
+    if (this.#current === undefined) this.#options.prefetch?.();
     for (const name of affected) this.#dirty.add(name);
     this.#lastChange = this.#now();
     const shown = path.relative(this.#project.root, file) || file;
@@ -179,7 +197,9 @@ class WatchSession {
     const started = this.#now();
     const controller = new AbortController();
     const unfinished = new Set<string>();
-    this.#current = { controller, unfinished };
+    const changed = { all: false, contexts: new Set<string>() };
+    this.#current = { controller, unfinished, changed };
+    const contexts: ContextMemo = new Map(this.#contexts);
     let selection: string[] = [];
     let done = false;
     const sink: EventSink = {
@@ -195,9 +215,11 @@ class WatchSession {
       this.#dirty.clear();
       const names = selection.filter((name) => this.#full.graph.nodes.has(name));
       const whole = names.length === this.#full.graph.order.length;
-      const resolved = whole ? this.#full : await this.#resolve(this.#project, names);
+      const resolved = whole ? this.#full : subgraph(this.#full, names);
       for (const name of resolved.graph.order) unfinished.add(name);
-      const outcome = await this.#options.build({ resolved, round, signal: controller.signal, sink });
+      const outcome = await this.#options.build({ resolved, round, signal: controller.signal, sink, contexts });
+      // Walks taken this round stay valid unless a change touched their context meanwhile.
+      if (!changed.all) for (const [name, walked] of contexts) if (!changed.contexts.has(name)) this.#contexts.set(name, walked);
       if (outcome.interrupted) for (const name of unfinished) this.#dirty.add(name);
     } catch (error) {
       if (controller.signal.aborted) {
@@ -215,6 +237,16 @@ class WatchSession {
     if (!done) {
       const counts = { built: 0, cached: 0, failed: 0, skipped: 0, pushed: 0 };
       sink.emit({ type: 'done', time: this.#now(), round, counts, durationMs: this.#now() - started, savedMs: 0, ...(controller.signal.aborted ? { interrupted: true } : {}) });
+    }
+  }
+
+  /** Drops remembered walks a change may have made wrong, including ones the running round is taking. */
+  #forgetContexts(all: boolean, names: readonly string[]): void {
+    if (all) this.#contexts.clear();
+    for (const name of names) this.#contexts.delete(name);
+    if (this.#current) {
+      this.#current.changed.all ||= all;
+      for (const name of names) this.#current.changed.contexts.add(name);
     }
   }
 

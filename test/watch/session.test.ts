@@ -76,3 +76,53 @@ it('aborts a round only for changes to images it has not finished, and runs the 
   await running;
   expect(events.filter((e) => e.type === 'done').map((e) => e.round)).toEqual([1, 2]);
 });
+
+it('cuts each round from the resolved graph and keeps walks of contexts no change touched', async () => {
+  const stop = new AbortController();
+  let change: (file: string) => void = () => undefined;
+  const seen: { images: string[]; remembered: string[] }[] = [];
+  let prefetches = 0;
+  const walked = (name: string) => ({ entries: [], digest: { digest: `sha256:${name}`, files: new Map(), entries: new Map(), read: 0 } });
+  const build: RunRound = async ({ resolved, round, sink, contexts }) => {
+    seen.push({ images: resolved.graph.order, remembered: [...contexts.keys()].sort() });
+    for (const name of resolved.graph.order) if (!contexts.has(name)) contexts.set(name, walked(name));
+    sink.emit({ type: 'done', time: 0, round, counts: { built: 0, cached: 0, failed: 0, skipped: 0, pushed: 0 }, durationMs: 0, savedMs: 0 });
+    return { interrupted: false };
+  };
+  const running = watchImages({
+    load: async () => loaded,
+    selection: [],
+    build,
+    sink: { emit: () => undefined },
+    debounceMs: 20,
+    signal: stop.signal,
+    prefetch: () => prefetches++,
+    reportError: (e) => {
+      throw e;
+    },
+    watchFiles: async (_targets, onChange) => {
+      change = onChange;
+      return { close: async () => undefined };
+    },
+  });
+  await sleep(50);
+  expect(seen).toEqual([{ images: ['lib', 'other', 'app'], remembered: [] }]);
+
+  change(join(project.root, 'app/app.txt'));
+  await sleep(80);
+  // app and its dependency lib (for app's key); only app's walk is forgotten; the listing was prefetched.
+  expect(seen[1]).toEqual({ images: ['lib', 'app'], remembered: ['lib', 'other'] });
+  expect(prefetches).toBe(1);
+
+  change(join(project.root, 'app/notes/todo.md')); // watch.ignore: no round, but app's walk is stale
+  change(join(project.root, 'lib/lib.txt')); // lib and its dependent app
+  await sleep(80);
+  expect(seen[2]).toEqual({ images: ['lib', 'app'], remembered: ['other'] });
+
+  change(join(project.root, 'images.yaml')); // the manifest: everything again, nothing remembered
+  await sleep(80);
+  expect(seen[3]).toEqual({ images: ['lib', 'other', 'app'], remembered: [] });
+
+  stop.abort();
+  await running;
+});

@@ -26,7 +26,7 @@ describe('watch set: which images a changed path affects', () => {
   afterAll(() => project.remove());
 
   it('maps a context file to its image, and adds dependents', () => {
-    expect(set.classify(at('lib/lib.txt'))).toEqual({ manifest: false, images: ['lib'], structure: false, ignoreRules: false });
+    expect(set.classify(at('lib/lib.txt'))).toEqual({ manifest: false, images: ['lib'], contexts: ['lib'], structure: false, ignoreRules: false });
     expect(withDependents(graph, ['lib'])).toEqual(['lib', 'app']);
     expect(withDependents(graph, ['other'])).toEqual(['other']);
   });
@@ -34,6 +34,8 @@ describe('watch set: which images a changed path affects', () => {
   it('ignores .dockerignore\'d files, watch.ignore globs and kiln\'s state folder', () => {
     expect(set.classify(at('app/debug.log')).images).toEqual([]);
     expect(set.classify(at('app/notes/todo.md')).images).toEqual([]);
+    // It triggers nothing, but app's remembered walk and hash are out of date.
+    expect(set.classify(at('app/notes/todo.md')).contexts).toEqual(['app']);
     expect(set.classify(at('lib/tmp')).images).toEqual([]);
     expect(set.classify(at('.kiln/cache/hashes.json')).images).toEqual([]);
   });

@@ -1,5 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { buildImages } from '../../build/build.js';
+import { StatCache, statCachePath } from '../../context/index.js';
+import type { ImageSummary } from '../../engine/engine.js';
 import { buildAndPush } from '../../push/build-and-push.js';
 import { toKilnError } from '../../push/diagnose.js';
 import { createRegistryAccess } from '../../push/registry-access.js';
@@ -28,6 +30,9 @@ export interface WatchCommandOptions extends BuildCommandOptions {
 /** Default quiet time: a burst of editor saves lands well inside it. */
 export const DEFAULT_DEBOUNCE_MS = 200;
 
+/** A listing requested during the debounce is asked again when changes keep coming for longer than this. */
+const PREFETCH_REFRESH_MS = 1_000;
+
 /**
  * `kiln watch [names...]`: builds, then rebuilds the images each burst of changes affects, one
  * `done`-terminated round at a time, until Ctrl-C (exit 0).
@@ -42,6 +47,11 @@ export async function watch(io: CliIO, options: WatchCommandOptions, names: stri
   const progress = resolveProgress({ progress: options.progress ?? 'auto', stdout: io.stdout, env: io.env });
   const reporter = createReporter({ progress: options.progress ?? 'auto', stdout: io.stdout, stderr: io.stderr, env: io.env });
   // Status lines go where they cannot break the output: beside plain lines, on stderr beside NDJSON, nowhere under the TUI.
+  // Kept between rounds: the stat cache stays open, and each round's image listing is requested
+  // during its debounce (kiln changes nothing in the engine between rounds).
+  let statCache: StatCache | undefined;
+  let prefetched: { listing: Promise<ImageSummary[]>; at: number } | undefined;
+  const debounceMs = options.debounce ?? DEFAULT_DEBOUNCE_MS;
   const notify = progress === 'plain' ? (m: string) => io.stdout.write(`[watch] ${m}\n`) : progress === 'json' ? (m: string) => io.stderr.write(`[watch] ${m}\n`) : undefined;
   try {
     await withInterrupt(io, (signal) =>
@@ -54,7 +64,13 @@ export async function watch(io: CliIO, options: WatchCommandOptions, names: stri
           return loadManifest(io, options);
         },
         selection: names,
-        debounceMs: options.debounce ?? DEFAULT_DEBOUNCE_MS,
+        debounceMs,
+        prefetch: () => {
+          if (prefetched && performance.now() - prefetched.at < PREFETCH_REFRESH_MS) return;
+          const listing = engine.listImages({});
+          listing.catch(() => undefined); // a failure surfaces in the round that uses it
+          prefetched = { listing, at: performance.now() };
+        },
         signal,
         sink: reporter,
         ...(notify ? { notify } : {}),
@@ -62,13 +78,19 @@ export async function watch(io: CliIO, options: WatchCommandOptions, names: stri
           if (error instanceof KilnError) reportDiagnostics(io, error.diagnostics);
           else io.stderr.write(`kiln watch: ${error instanceof Error ? error.message : String(error)}\n`);
         },
-        build: async ({ resolved, round, signal: roundSignal, sink }) => {
+        build: async ({ resolved, round, signal: roundSignal, sink, contexts }) => {
+          const fresh = prefetched && performance.now() - prefetched.at < debounceMs + PREFETCH_REFRESH_MS ? prefetched.listing : undefined;
+          prefetched = undefined;
+          statCache ??= await StatCache.open(statCachePath(resolved.graph.project.root));
           const buildOptions = {
             resolved,
             engine,
             sink,
             signal: roundSignal,
             round,
+            statCache,
+            contexts,
+            ...(fresh ? { listing: fresh } : {}),
             ...(await flagBuildOptions(io, options, { graph: resolved.graph, engine, signal: roundSignal })),
             ...(access && options.registryCache !== false ? { registryCache: access, onNote: (m: string) => io.stderr.write(`kiln: note: ${m}\n`) } : {}),
           };
