@@ -71,6 +71,8 @@ async function readIgnoreFile(context: string, dockerfile: string): Promise<{ fi
 
 /** Builds a matcher over normalized patterns with docker's (case-sensitive on Linux) semantics. */
 export function createMatcher(patterns: string[]): Pick<ContextFilter, 'ignores' | 'canPrune'> {
+  // No patterns ignore nothing; skipping the matcher saves its per-path cache (~3 µs a path).
+  if (patterns.length === 0) return { ignores: () => false, canPrune: () => true };
   // @balena/dockerignore defaults to case-insensitive matching; docker on Linux is case-sensitive.
   const matcher = dockerignore.default({ ignorecase: false }).add(patterns);
   const exceptions = patterns.filter((p) => p.startsWith('!')).map((p) => cleanPattern(p.slice(1)));

@@ -1,7 +1,5 @@
-import type { Dirent, Stats } from 'node:fs';
-import { lstat, readdir, readlink } from 'node:fs/promises';
+import { lstatSync, readdirSync, readlinkSync, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
-import PQueue from 'p-queue';
 import { KilnError, diagnostic } from '../diagnostics/diagnostic.js';
 import { createContextFilter, type ContextFilter } from './dockerignore.js';
 
@@ -32,7 +30,7 @@ export interface WalkContextOptions {
   dockerfile: string;
   /** More patterns in .dockerignore syntax, applied after the ignore file's. */
   extraIgnore?: string[];
-  /** File-system calls in flight. */
+  /** Unused since the walk became synchronous; kept so existing callers compile. */
   concurrency?: number;
 }
 
@@ -44,63 +42,53 @@ const STATE_DIR = '.kiln';
  * Symlinks are listed, never followed. Ignored directories are pruned unless a `!` pattern
  * begins inside them, exactly where moby's archive walker prunes: a deeper `!**\/x` does not
  * rescue a pruned directory in docker either, so pruning there is both faster and faithful.
+ *
+ * The walk itself is synchronous on purpose: it runs while kiln plans, when the event loop has
+ * nothing else to do, and readdirSync + lstatSync cost ~5 µs a file where one promise per call
+ * through the libuv pool cost ~40 µs (10,000 files: 55 ms sync, 95 ms batched promises, 400 ms
+ * with one queued promise per call; bench/out/hash, Node 20 on 2 cores).
  */
 export async function walkContext(options: WalkContextOptions): Promise<ContextEntry[]> {
   const context = path.resolve(options.context);
   const dockerfile = path.resolve(context, options.dockerfile);
   const filter = await createContextFilter({ context, dockerfile, ...(options.extraIgnore ? { extraIgnore: options.extraIgnore } : {}) });
+  assertDirectory(context);
   const entries: ContextEntry[] = [];
-  const queue = new PQueue({ concurrency: options.concurrency ?? 32 });
-  let failure: unknown;
-  // Every readdir and every lstat is one task of one bounded queue, so a flat folder of
-  // 10,000 files is stat'ed in parallel as well as a deep tree.
-  const run = (task: () => Promise<void>): void => {
-    void queue.add(task).catch((error: unknown) => {
-      failure ??= error;
-      queue.clear();
-    });
-  };
-  const visit = (dir: string, relDir: string): void => {
-    run(async () => {
-      for (const child of await readDirectory(dir)) {
-        if (relDir === '' && child.name === STATE_DIR) continue;
-        const rel = relDir === '' ? child.name : `${relDir}/${child.name}`;
-        run(() => visitChild({ filter, dir, rel, child, entries, visit }));
-      }
-    });
-  };
-  await assertDirectory(context);
-  visit(context, '');
-  await queue.onIdle();
-  if (failure !== undefined) throw failure;
+  walkDirectory({ filter, entries }, context, '');
   return sortEntries(entries);
 }
 
-interface VisitChild {
+interface Walk {
   filter: ContextFilter;
-  dir: string;
-  rel: string;
-  child: Dirent;
   entries: ContextEntry[];
-  visit: (dir: string, relDir: string) => void;
 }
 
-async function visitChild({ filter, dir, rel, child, entries, visit }: VisitChild): Promise<void> {
-  const absolutePath = path.join(dir, child.name);
+function walkDirectory(walk: Walk, dir: string, relDir: string): void {
+  for (const child of readDirectory(dir)) {
+    if (relDir === '' && child.name === STATE_DIR) continue;
+    const rel = relDir === '' ? child.name : `${relDir}/${child.name}`;
+    visitChild(walk, dir, rel, child);
+  }
+}
+
+function visitChild(walk: Walk, dir: string, rel: string, child: Dirent): void {
+  const { filter, entries } = walk;
+  // dir is absolute and normalized (path.resolve), so concatenation is path.join without its cost.
+  const absolutePath = dir === '/' ? `/${child.name}` : `${dir}/${child.name}`;
   const ignored = filter.ignores(rel);
   // Files the filter drops are never stat'ed: an ignored node_modules costs nothing.
   if (ignored && !child.isDirectory()) return;
   if (ignored && filter.canPrune(rel)) return;
-  const stats = await lstatOrUndefined(absolutePath);
+  const stats = lstatOrUndefined(absolutePath);
   if (!stats) return; // deleted since readdir
   if (stats.isDirectory()) {
     // An ignored directory that an exception reaches into is walked but not itself sent (as in moby).
     if (!ignored) entries.push(toEntry(rel, absolutePath, 'directory', stats));
-    visit(absolutePath, rel);
+    walkDirectory(walk, absolutePath, rel);
   } else if (stats.isFile()) {
     entries.push(toEntry(rel, absolutePath, 'file', stats));
   } else if (stats.isSymbolicLink()) {
-    entries.push({ ...toEntry(rel, absolutePath, 'symlink', stats), size: 0, linkTarget: await readlink(absolutePath) });
+    entries.push({ ...toEntry(rel, absolutePath, 'symlink', stats), size: 0, linkTarget: readLink(absolutePath) });
   }
   // Sockets are skipped by docker too; fifos and devices have no place in a build context.
 }
@@ -117,16 +105,24 @@ function toEntry(rel: string, absolutePath: string, type: ContextEntryType, stat
   };
 }
 
+/** Code units at or above U+D800, where UTF-16 order stops matching UTF-8 byte order. */
+const BEYOND_UTF16_ORDER = /[\uD800-\uFFFF]/;
+
 /** Sorts by the UTF-8 bytes of the path, the order tar and Go tools use, not UTF-16 order. */
 export function sortEntries<T extends { path: string }>(entries: T[]): T[] {
+  // Below U+D800, UTF-16 code unit order is code point order, which is UTF-8 byte order: plain
+  // string comparison then sorts 10,000 paths in ~3 ms instead of ~15 ms through Buffers.
+  if (!entries.some((entry) => BEYOND_UTF16_ORDER.test(entry.path))) {
+    return [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
   const keyed = entries.map((entry) => ({ entry, key: Buffer.from(entry.path, 'utf8') }));
   keyed.sort((a, b) => Buffer.compare(a.key, b.key));
   return keyed.map((k) => k.entry);
 }
 
-async function readDirectory(dir: string): Promise<Dirent[]> {
+function readDirectory(dir: string): Dirent[] {
   try {
-    return await readdir(dir, { withFileTypes: true });
+    return readdirSync(dir, { withFileTypes: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return []; // removed while walking
@@ -134,9 +130,9 @@ async function readDirectory(dir: string): Promise<Dirent[]> {
   }
 }
 
-async function lstatOrUndefined(file: string): Promise<Stats | undefined> {
+function lstatOrUndefined(file: string): Stats | undefined {
   try {
-    return await lstat(file);
+    return lstatSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
@@ -144,8 +140,21 @@ async function lstatOrUndefined(file: string): Promise<Stats | undefined> {
   }
 }
 
-async function assertDirectory(context: string): Promise<void> {
-  const stats = await lstatOrUndefined(context).catch(() => undefined);
+function readLink(file: string): string {
+  try {
+    return readlinkSync(file);
+  } catch (error) {
+    throw unreadable(file, (error as NodeJS.ErrnoException).code, error);
+  }
+}
+
+function assertDirectory(context: string): void {
+  let stats: Stats | undefined;
+  try {
+    stats = lstatSync(context);
+  } catch {
+    stats = undefined;
+  }
   if (!stats?.isDirectory()) {
     throw new KilnError(
       diagnostic('usage', `build context ${context} is not a directory`, {
