@@ -61,11 +61,11 @@ function dockerfileOf(image) {
  * set to the same prefix) and one context per image under images/. Returns the image list in a
  * dependency order (parents before children), which the docker shell-loop baseline follows.
  */
-export function generateMonorepo({ dir, images = 100, files = 20, fileSize = 2048, name = 'kiln-bench', repoPrefix = 'kiln-bench-k' }) {
+export function generateMonorepo({ dir, images = 100, files = 20, fileSize = 2048, name = 'kiln-bench', repoPrefix = 'kiln-bench-k', tags = ['latest'] }) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const graph = imageGraph(images);
-  const yaml = [`version: 1`, `name: ${name}`, `registry: ${repoPrefix}`, `defaults:`, `  args:`, `    REGISTRY: ${repoPrefix}`, `  tags: [latest]`, `images:`];
+  const yaml = [`version: 1`, `name: ${name}`, `registry: ${repoPrefix}`, `defaults:`, `  args:`, `    REGISTRY: ${repoPrefix}`, `  tags: [${tags.map((t) => JSON.stringify(t)).join(', ')}]`, `images:`];
   for (const image of graph) {
     const context = path.join(dir, 'images', image.name);
     mkdirSync(path.join(context, 'src'), { recursive: true });

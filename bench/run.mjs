@@ -12,7 +12,8 @@ import { generateMonorepo } from './generate.mjs';
 import * as builds from './scenarios/builds.mjs';
 import { hash, rss } from './scenarios/context.mjs';
 import { limits } from './scenarios/limits.mjs';
-import { reconcile, watch } from './scenarios/later.mjs';
+import { watch } from './scenarios/later.mjs';
+import { reconcile } from './scenarios/reconcile.mjs';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const root = path.dirname(benchDir);

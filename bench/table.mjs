@@ -41,5 +41,9 @@ if (s.hash) {
 }
 if (s.rss) lines.push('', `Sending a ${(s.rss.bytes / 2 ** 30).toFixed(2)} GB context: kiln peak RSS ${s.rss.peak_rss_mb.median} MB (${s.rss.peak_rss_mb.min}–${s.rss.peak_rss_mb.max}), wall ${ms(s.rss.wall_ms)}.`);
 if (s.watch) lines.push('', s.watch.status ? `watch: ${s.watch.status}: ${s.watch.note}` : `watch: save → build request ${ms(s.watch.save_to_request)} with a ${s.watch.debounce_ms} ms debounce; beyond the debounce ${ms(s.watch.beyond_debounce)}.`);
-if (s.reconcile) lines.push('', `reconcile: ${s.reconcile.status ?? 'measured'}: ${s.reconcile.note ?? ''}`);
+if (s.reconcile) {
+  const r = s.reconcile;
+  const states = (t) => Object.entries(t ?? {}).map(([k, v]) => `${v} ${k}`).join(', ');
+  lines.push('', r.status ? `reconcile: ${r.status}: ${r.note ?? ''}` : `reconcile, ${r.images} images × ${r.tags_per_image} tags on the local registry (after a version change): plan (\`kiln reconcile --json\`, process) ${ms(r.plan)}, ${r.plan.registry_requests} registry requests, tags ${states(r.plan.tags)}; apply once ${fmt(r.apply.ms)}: ${states(r.apply.actions)}, ${r.apply.blob_bytes_uploaded} blob bytes uploaded by kiln, ${r.apply.registry_log_blob_uploads} blob upload requests in the registry's log; after it: ${states(r.after_apply)}.`);
+}
 console.log(lines.join('\n'));

@@ -10,12 +10,6 @@ async function hasCommand(ctx, name) {
   return new RegExp(`^\\s+${name}\\b`, 'm').test(help.stdout);
 }
 
-/** TODO(bench): a plan for 100 images x 5 tags against the local registry, then its apply as retags (blob bytes moved). */
-export async function reconcile(ctx) {
-  if (!(await hasCommand(ctx, 'reconcile'))) return { status: 'missing', note: '`kiln reconcile` is not a command yet' };
-  return { status: 'todo', note: '`kiln reconcile` exists; its scenario is not written yet' };
-}
-
 const DEBOUNCE_MS = 200;
 
 /**
