@@ -1,10 +1,11 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { StatCache, statCachePath } from '../context/index.js';
 import type { Engine, EngineInfo, ImageSummary } from '../engine/engine.js';
 import type { BuilderKind } from '../model/project.js';
 import type { BuildGraph } from '../plan/graph.js';
 import { resolveBaseImages } from './bases.js';
 import { indexImages, type ImageIndex } from './image-index.js';
-import { prepareImages, type ContextMemo, type PreparedImage } from './prepare.js';
+import { hashContexts, prepareImages, type ContextMemo, type PreparedImage } from './prepare.js';
 
 /** What is known before anything is built: the engine, its one image listing, every image's key. */
 export interface PreparedRun {
@@ -45,7 +46,16 @@ export interface PrepareRunOptions {
 export async function prepareRun(options: PrepareRunOptions): Promise<PreparedRun> {
   const { graph, engine, signal } = options;
   const info = await engine.info(signal);
-  const listing = await (options.listing ?? engine.listImages({}, signal));
+  // The engine assembles the listing (~100-200 ms for a few hundred images) while kiln walks and
+  // hashes the contexts, which needs nothing from it. Hashing is synchronous, so the request
+  // gets one turn of the event loop to leave before it starts.
+  const listingRequest = options.listing ?? engine.listImages({}, signal);
+  listingRequest.catch(() => undefined); // awaited below; hashing may fail first
+  await yieldToEventLoop();
+  const statCache = options.statCache ?? (await StatCache.open(statCachePath(graph.project.root)));
+  const contexts = options.contexts ?? new Map();
+  await hashContexts({ graph, statCache, contexts });
+  const listing = await listingRequest;
   const images = indexImages(listing);
   const baseImages = await resolveBaseImages({
     graph,
@@ -55,7 +65,6 @@ export async function prepareRun(options: PrepareRunOptions): Promise<PreparedRu
     ...(options.pullBases === false ? { pull: false } : {}),
     ...(options.pinnedBases ? { pinned: options.pinnedBases } : {}),
   });
-  const statCache = options.statCache ?? (await StatCache.open(statCachePath(graph.project.root)));
   const prepared = await prepareImages({
     graph,
     images,
@@ -65,7 +74,7 @@ export async function prepareRun(options: PrepareRunOptions): Promise<PreparedRu
     ...(options.builder ? { builder: options.builder } : {}),
     ...(options.noCache ? { noCache: true } : {}),
     ...(options.pinnedDockerfiles ? { pinnedDockerfiles: options.pinnedDockerfiles } : {}),
-    ...(options.contexts ? { contexts: options.contexts } : {}),
+    contexts,
   });
   // The stat cache only speeds up the next hash: a folder that cannot be written (a read-only checkout) fails a build, not a look.
   await (options.readOnly ? statCache.save().catch(() => undefined) : statCache.save());

@@ -108,6 +108,14 @@ export async function prepareImages(options: PrepareOptions): Promise<Map<string
   return prepared;
 }
 
+/** Walks and hashes the contexts of the graph's images that the memo lacks, into the memo. */
+export async function hashContexts(options: { graph: BuildGraph; statCache: StatCache; contexts: ContextMemo }): Promise<void> {
+  const { graph, statCache, contexts } = options;
+  for (const name of graph.order) {
+    if (!contexts.has(name)) contexts.set(name, await walkAndHash(graph.nodes.get(name)!.spec, statCache));
+  }
+}
+
 async function walkAndHash(spec: ImageNode['spec'], statCache: StatCache): Promise<WalkedContext> {
   const entries = await walkContext({ context: spec.context, dockerfile: spec.dockerfile });
   return { entries, digest: await hashContext(entries, statCache) };
