@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { pack, type Header, type Pack } from 'tar-stream';
+import type { Header, Pack } from 'tar-stream';
 import { KilnError, diagnostic } from '../diagnostics/diagnostic.js';
 import type { ContextEntry } from './walk.js';
 
@@ -41,6 +41,8 @@ export function generatedDockerfileName(content: string): string {
  */
 export function contextTar(options: ContextTarOptions): Readable {
   async function* produce(): AsyncGenerator<Buffer> {
+    // Loaded on first use: a no-op build sends no context, and start-up is part of its time.
+    const { pack } = await import('tar-stream');
     const tar = pack();
     let finished = false;
     let writeError: unknown;

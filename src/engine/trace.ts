@@ -1,4 +1,5 @@
-import protobuf from 'protobufjs';
+import { createRequire } from 'node:module';
+import type protobufModule from 'protobufjs';
 import { buildkitOpsProto, buildkitStatusProto, timestampProto } from './proto/buildkit-status.js';
 
 /** A BuildKit vertex (one step of the build graph), as sent in full on every update. */
@@ -25,7 +26,10 @@ export interface TraceUpdate {
   logs: TraceLog[];
 }
 
-function loadStatusType(): protobuf.Type {
+function loadStatusType(): protobufModule.Type {
+  // protobufjs (CommonJS) is required on the first trace, not at start-up: ~30 ms that a no-op
+  // build, which receives no trace, would otherwise pay.
+  const protobuf = createRequire(import.meta.url)('protobufjs') as typeof protobufModule;
   const root = new protobuf.Root();
   for (const source of [timestampProto, buildkitOpsProto, buildkitStatusProto]) {
     protobuf.parse(source, root, { keepCase: true });
@@ -33,7 +37,7 @@ function loadStatusType(): protobuf.Type {
   return root.lookupType('moby.buildkit.v1.StatusResponse');
 }
 
-const statusResponse = loadStatusType();
+let statusResponse: protobufModule.Type | undefined;
 
 interface RawVertex {
   digest?: string;
@@ -51,6 +55,7 @@ interface RawLog {
 
 /** Decodes the `aux` of a `moby.buildkit.trace` message: standard base64 of a StatusResponse (spec §2.6). */
 export function decodeTrace(aux: string): TraceUpdate {
+  statusResponse ??= loadStatusType();
   const message = statusResponse.decode(Buffer.from(aux, 'base64'));
   const object = statusResponse.toObject(message, { longs: Number, defaults: false, arrays: true }) as {
     vertexes?: RawVertex[];
