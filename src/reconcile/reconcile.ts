@@ -7,7 +7,7 @@ import { registryLocation, type RegistryAccess } from '../push/registry-access.j
 import type { RegistryStats } from '../registry/index.js';
 import type { EventSink } from '../run/events.js';
 import { applyPlan, type AppliedAction } from './apply.js';
-import { observeAndPlan, type ReconcileImage } from './observe.js';
+import { observeAndPlan, observeRepositories, type ReconcileImage } from './observe.js';
 import type { ImagePlan } from './plan.js';
 
 /** What `kiln reconcile` needs. */
@@ -55,6 +55,8 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
       ),
     );
   }
+  // The registry's tags need no keys: read them while the engine is asked and contexts are hashed.
+  const observed = observeRepositories(specs.map((s) => s.repository), access);
   const { prepared } = await prepareRun({ graph: resolved.graph, engine, signal });
   const otherRepositories = [...new Set([...project.images.values()].map((s) => s.repository))];
   const images: ReconcileImage[] = specs.map((spec) => {
@@ -69,7 +71,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
       otherRepositories,
     };
   });
-  const plans = await observeAndPlan(images, access);
+  const plans = await observeAndPlan(images, access, observed);
   if (!options.apply) return { plans, stats: access.stats() };
 
   let builds: BuildResult | undefined;
