@@ -1,28 +1,44 @@
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
-import { registerBuild } from './commands/build.js';
-import { registerGraph } from './commands/graph.js';
-import { registerPlan } from './commands/plan.js';
-import { registerPush } from './commands/push.js';
-import { registerReconcile } from './commands/reconcile.js';
-import { registerValidate } from './commands/validate.js';
-import { registerWatch } from './commands/watch.js';
-import { registerPull } from './commands/pull.js';
-import { registerLock } from './commands/lock.js';
-import { registerLs } from './commands/ls.js';
-import { registerTag } from './commands/tag.js';
-import { registerRm } from './commands/rm.js';
-import { registerPrune } from './commands/prune.js';
-import { registerSearch } from './commands/search.js';
-import { registerCommit } from './commands/commit.js';
 import { ExitCode } from './exit-codes.js';
 import { processIO, type CliIO } from './io.js';
 import { reportError } from './report-error.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
-/** Every command's registration, in the order `--help` lists them. */
-const commands = [registerValidate, registerPlan, registerGraph, registerBuild, registerPush, registerReconcile, registerWatch, registerPull, registerLock, registerLs, registerTag, registerRm, registerPrune, registerSearch, registerCommit];
+/** How a command module adds its command to the program. */
+type Register = (program: Command, io: CliIO, run: (p: Promise<ExitCode>) => void) => void;
+
+/**
+ * Every command: its names (with aliases) and its registration, loaded on demand, in the order
+ * `--help` lists them. Only the module of the command being run is imported (~50 of kiln's
+ * modules and chokidar fewer for a build), all of them for help and unknown commands.
+ */
+const commands: { names: string[]; load: () => Promise<Register> }[] = [
+  { names: ['validate'], load: async () => (await import('./commands/validate.js')).registerValidate },
+  { names: ['plan'], load: async () => (await import('./commands/plan.js')).registerPlan },
+  { names: ['graph'], load: async () => (await import('./commands/graph.js')).registerGraph },
+  { names: ['build'], load: async () => (await import('./commands/build.js')).registerBuild },
+  { names: ['push'], load: async () => (await import('./commands/push.js')).registerPush },
+  { names: ['reconcile'], load: async () => (await import('./commands/reconcile.js')).registerReconcile },
+  { names: ['watch'], load: async () => (await import('./commands/watch.js')).registerWatch },
+  { names: ['pull'], load: async () => (await import('./commands/pull.js')).registerPull },
+  { names: ['lock'], load: async () => (await import('./commands/lock.js')).registerLock },
+  { names: ['ls', 'images'], load: async () => (await import('./commands/ls.js')).registerLs },
+  { names: ['tag'], load: async () => (await import('./commands/tag.js')).registerTag },
+  { names: ['rm', 'rmi'], load: async () => (await import('./commands/rm.js')).registerRm },
+  { names: ['prune'], load: async () => (await import('./commands/prune.js')).registerPrune },
+  { names: ['search'], load: async () => (await import('./commands/search.js')).registerSearch },
+  { names: ['commit'], load: async () => (await import('./commands/commit.js')).registerCommit },
+];
+
+/** The registrations to load: the named command's alone, or every one (help, version, unknown names). */
+async function registrations(argv: string[]): Promise<Register[]> {
+  // kiln has no program-level option that takes a value, so the first operand names the command.
+  const name = argv.find((arg) => !arg.startsWith('-'));
+  const named = commands.filter((command) => name !== undefined && command.names.includes(name));
+  return Promise.all((named.length > 0 ? named : commands).map((command) => command.load()));
+}
 
 /** Runs kiln with the given arguments (without `node kiln`); resolves with the exit code. */
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
@@ -36,7 +52,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   const run = (p: Promise<ExitCode>) => {
     result = p;
   };
-  for (const register of commands) register(program, io, run);
+  for (const register of await registrations(argv)) register(program, io, run);
   for (const command of program.commands) command.exitOverride();
 
   try {
