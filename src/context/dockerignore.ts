@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import dockerignore from '@balena/dockerignore';
 import { KilnError, diagnostic } from '../diagnostics/diagnostic.js';
@@ -50,11 +50,12 @@ function cleanPattern(pattern: string): string {
  * Finds the ignore file docker uses for this Dockerfile: BuildKit's dockerui reads
  * `<Dockerfile>.dockerignore` beside the Dockerfile first, else `<context>/.dockerignore`.
  */
-async function readIgnoreFile(context: string, dockerfile: string): Promise<{ file: string; text: string } | undefined> {
+function readIgnoreFile(context: string, dockerfile: string): { file: string; text: string } | undefined {
   const candidates = [`${dockerfile}.dockerignore`, path.join(context, '.dockerignore')];
   for (const file of candidates) {
     try {
-      return { file, text: await readFile(file, 'utf8') };
+      // Sync: a few hundred bytes, read per context while planning; fs.promises.readFile is ~5× slower per small file.
+      return { file, text: readFileSync(file, 'utf8') };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') continue;
@@ -101,7 +102,7 @@ export interface ContextFilterOptions {
  * builder must receive them even though COPY never sees them.
  */
 export async function createContextFilter(options: ContextFilterOptions): Promise<ContextFilter> {
-  const found = await readIgnoreFile(options.context, options.dockerfile);
+  const found = readIgnoreFile(options.context, options.dockerfile);
   let patterns = found ? parseDockerignore(found.text) : [];
   if (options.extraIgnore?.length) patterns.push(...parseDockerignore(options.extraIgnore.join('\n')));
   const initial = createMatcher(patterns);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isCacheKey, sha256Hex, type CacheKey, type KeyInputs } from './cache-key.js';
@@ -66,7 +67,8 @@ export async function saveKeyRecord(projectRoot: string, record: KeyRecord): Pro
 export async function loadKeyRecord(projectRoot: string, key: CacheKey | string): Promise<KeyRecord | undefined> {
   if (!isCacheKey(key)) return undefined;
   try {
-    const record = JSON.parse(await readFile(keyRecordPath(projectRoot, key), 'utf8')) as KeyRecord;
+    // Sync: one small file per image on every run; fs.promises.readFile costs ~5× as much per file.
+    const record = JSON.parse(readFileSync(keyRecordPath(projectRoot, key), 'utf8')) as KeyRecord;
     return record.key === key && typeof record.files === 'object' ? record : undefined;
   } catch {
     return undefined;
