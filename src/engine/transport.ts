@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { Pool } from 'undici';
+import { Pool } from '../util/undici.js';
 import type { Dispatcher } from 'undici';
 import { KilnError, diagnostic } from '../diagnostics/diagnostic.js';
 import type { DiagnosticKind } from '../diagnostics/diagnostic.js';

@@ -1,4 +1,5 @@
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { Agent } from '../util/undici.js';
 import { Authenticator } from './auth.js';
 import type { CredentialStore } from './credentials.js';
 import { RegistryError, type RegistryErrorDetail } from './errors.js';
