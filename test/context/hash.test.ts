@@ -37,6 +37,21 @@ describe('hashContext', () => {
     expect(result.read).toBe(2);
   });
 
+  it('hashes empty, small, large (streamed) and grown files by their bytes', async () => {
+    const small = 'x'.repeat(1000);
+    const large = 'y'.repeat(3 * 1024 * 1024 + 5);
+    const grown = 'z'.repeat(1024 * 1024 + 7);
+    const root = await oldTree({ Dockerfile: 'FROM x', empty: '', small, large, grown: 'short' });
+    const entries = await walk(root);
+    // Written after the walk: the file now holds more than the whole-read buffer, and its bytes are what count.
+    await writeFile(path.join(root, 'grown'), grown);
+    const result = await hashContext(entries, StatCache.memory());
+    expect(result.files.get('empty')).toBe(sha(''));
+    expect(result.files.get('small')).toBe(sha(small));
+    expect(result.files.get('large')).toBe(sha(large));
+    expect(result.files.get('grown')).toBe(sha(grown));
+  });
+
   it('costs no reads on an unchanged tree, across a save and reopen', async () => {
     const root = await oldTree({ Dockerfile: 'FROM x', 'a.txt': 'a', 'b/c.txt': 'c' });
     const project = await oldTree({});
