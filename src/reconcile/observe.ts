@@ -16,8 +16,31 @@ export interface ReconcileImage {
   otherRepositories: readonly string[];
 }
 
-/** Every tag and its digest, by repository, as requested (see {@link observeRepositories}). */
-export type ObservedTags = Map<string, Promise<Map<string, string>>>;
+/** What the registry has in one repository: its tags (one list), and the digest of a tag on demand (one HEAD, memoized). */
+export interface ObservedRepository {
+  tags: Promise<ReadonlySet<string>>;
+  /** Undefined when the repository has no such tag (no request is made for a tag the list lacks). */
+  digest(tag: string): Promise<string | undefined>;
+}
+
+/** Repositories being read, and how to read one more (see {@link observeRepositories}). */
+export interface Observation {
+  repository(name: string): ObservedRepository;
+  /** Whether digests of every tag are read, extras included (see ObserveOptions.allDigests). */
+  allDigests: boolean;
+}
+
+/** What to read. */
+export interface ObserveOptions {
+  /** The manifest tags of each repository: their digests are read as soon as its list arrives. */
+  wanted: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Read the digest of every tag, `extra` ones too (for `--prune`, so the plan shows what it deletes).
+   * Otherwise an extra tag's digest is not read: no decision needs it, and deleteTag reads the
+   * manifest it removes itself.
+   */
+  allDigests: boolean;
+}
 
 /**
  * Registry requests in flight at once. Measured on the 2-core bench machine (100 repositories, 700
@@ -27,41 +50,76 @@ export type ObservedTags = Map<string, Promise<Map<string, string>>>;
 const REGISTRY_CONCURRENCY = 16;
 
 /**
- * Starts reading every tag of each repository and its digest (one list, then a HEAD per tag) with a
- * bounded number of requests in flight. Needs no keys, so reconcile starts it before hashing.
+ * Starts reading the tag list of each repository in `wanted`, then the digests of its wanted tags,
+ * every request on one queue bounded at {@link REGISTRY_CONCURRENCY}. Needs no keys, so reconcile
+ * starts it before hashing; content tags (which need the key) are read on demand later.
  */
-export function observeRepositories(repositories: Iterable<string>, access: RegistryAccess): ObservedTags {
+export function observeRepositories(access: RegistryAccess, options: ObserveOptions): Observation {
   const queue = new PQueue({ concurrency: REGISTRY_CONCURRENCY });
-  const observed: ObservedTags = new Map();
-  for (const repository of repositories) {
-    if (observed.has(repository)) continue;
-    const actual = readTags(repository, access, queue);
-    // Awaited by observeAndPlan; until then a failure must not count as unhandled.
-    actual.catch(() => undefined);
-    observed.set(repository, actual);
-  }
-  return observed;
+  const repositories = new Map<string, ObservedRepository>();
+  const repository = (name: string) => {
+    let observed = repositories.get(name);
+    if (observed === undefined) {
+      const wanted = new Set(options.wanted.get(name) ?? []);
+      observed = observeRepository(name, access, queue, (tag) => options.allDigests || wanted.has(tag));
+      repositories.set(name, observed);
+    }
+    return observed;
+  };
+  for (const name of options.wanted.keys()) repository(name);
+  return { repository, allDigests: options.allDigests };
+}
+
+function observeRepository(repository: string, access: RegistryAccess, queue: PQueue, prefetch: (tag: string) => boolean): ObservedRepository {
+  const { host, path } = registryLocation(repository);
+  const client = access.client(host);
+  const tags = queue.add(async () => new Set(await client.listTags(path)) as ReadonlySet<string>);
+  const digests = new Map<string, Promise<string | undefined>>();
+  const digest = (tag: string) => {
+    let pending = digests.get(tag);
+    if (pending === undefined) {
+      pending = tags.then(async (all) => (all.has(tag) ? (await queue.add(() => client.headManifest(path, tag)))?.digest : undefined));
+      // Awaited by observeAndPlan (or never, for a prefetch it does not need): not an unhandled rejection.
+      pending.catch(() => undefined);
+      digests.set(tag, pending);
+    }
+    return pending;
+  };
+  tags.then(
+    (all) => {
+      for (const tag of all) if (prefetch(tag)) void digest(tag);
+    },
+    () => undefined,
+  );
+  return { tags, digest };
 }
 
 /**
- * Reads what the registry has (every tag of each repository and its digest; where the key's
- * content tag is) and plans each image. Registry failures propagate (the CLI exits 3 for them).
+ * Reads what the registry has (every tag of each repository; the digests of the tags the image
+ * wants; where the key's content tag is) and plans each image. Registry failures propagate (the
+ * CLI exits 3 for them).
  */
-export async function observeAndPlan(images: readonly ReconcileImage[], access: RegistryAccess, observed?: ObservedTags): Promise<ImagePlan[]> {
-  const actualByRepository = observed ?? observeRepositories(images.map((i) => i.repository), access);
-  const actualOf = (repository: string) => {
-    let actual = actualByRepository.get(repository);
-    if (actual === undefined) {
-      actual = readTags(repository, access, new PQueue({ concurrency: REGISTRY_CONCURRENCY }));
-      actualByRepository.set(repository, actual);
-    }
-    return actual;
-  };
+export async function observeAndPlan(images: readonly ReconcileImage[], observation: Observation): Promise<ImagePlan[]> {
   return Promise.all(
     images.map(async (image) => {
-      const actual = await actualOf(image.repository);
+      const observed = observation.repository(image.repository);
       const tag = contentTag(image.key);
       const claimedElsewhere = new Set(images.filter((o) => o !== image && o.repository === image.repository).flatMap((o) => [...o.tags, contentTag(o.key)]));
+      const desired = new Set([...image.tags, tag]);
+      const all = await observed.tags;
+      // null: the tag exists, its digest was not read (an extra, without --prune).
+      const actual = new Map<string, string | null>();
+      await Promise.all(
+        [...all].map(async (name) => {
+          if (!desired.has(name) && (claimedElsewhere.has(name) || !observation.allDigests)) {
+            if (!claimedElsewhere.has(name)) actual.set(name, null);
+            return;
+          }
+          const digest = await observed.digest(name);
+          // Gone between the list and the HEAD: as if never listed.
+          if (digest !== undefined) actual.set(name, digest);
+        }),
+      );
       return planImage({
         image: image.image,
         repository: image.repository,
@@ -69,7 +127,7 @@ export async function observeAndPlan(images: readonly ReconcileImage[], access: 
         contentTag: tag,
         tags: image.tags,
         templates: image.templates,
-        keyLocation: await locateKey(image, tag, actual, access),
+        keyLocation: await locateKey(image, tag, actual.get(tag) ?? undefined, observation),
         actual,
         claimedElsewhere,
       });
@@ -77,27 +135,18 @@ export async function observeAndPlan(images: readonly ReconcileImage[], access: 
   );
 }
 
-/** Every tag of a repository and the digest it points at (one list, then a HEAD per tag). */
-async function readTags(repository: string, access: RegistryAccess, queue: PQueue): Promise<Map<string, string>> {
-  const { host, path } = registryLocation(repository);
-  const client = access.client(host);
-  const tags = await queue.add(() => client.listTags(path));
-  const heads = await Promise.all(tags.map(async (tag) => ({ tag, head: await queue.add(() => client.headManifest(path, tag)) })));
-  const actual = new Map<string, string>();
-  for (const { tag, head } of heads) if (head !== undefined) actual.set(tag, head.digest);
-  return actual;
-}
-
-async function locateKey(image: ReconcileImage, tag: string, actual: ReadonlyMap<string, string>, access: RegistryAccess): Promise<KeyLocation> {
-  const own = actual.get(tag);
+/**
+ * Where the key is: the image's own repository, else the first other repository of the same
+ * registry whose tag list has the content tag (lists read once per repository, shared by every
+ * image, concurrently), else the local engine.
+ */
+async function locateKey(image: ReconcileImage, tag: string, own: string | undefined, observation: Observation): Promise<KeyLocation> {
   if (own !== undefined) return { kind: 'registry', digest: own };
   const { host } = registryLocation(image.repository);
-  for (const other of image.otherRepositories) {
-    const location = registryLocation(other);
-    if (location.host !== host || other === image.repository) continue;
-    const head = await access.client(host).headManifest(location.path, tag);
-    if (head !== undefined) return { kind: 'other-repository', repository: other, digest: head.digest };
-  }
+  const others = image.otherRepositories.filter((other) => other !== image.repository && registryLocation(other).host === host);
+  const found = await Promise.all(others.map((other) => observation.repository(other).digest(tag)));
+  const index = found.findIndex((digest) => digest !== undefined);
+  if (index >= 0) return { kind: 'other-repository', repository: others[index]!, digest: found[index]! };
   if (image.localId !== undefined) return { kind: 'local', id: image.localId };
   return { kind: 'nowhere' };
 }

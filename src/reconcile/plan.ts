@@ -19,8 +19,11 @@ export type TagAction = 'ok' | 'create' | 'move' | 'extra';
 export interface TagPlan {
   tag: string;
   action: TagAction;
-  /** The digest the registry has for the tag now. */
-  current?: string;
+  /**
+   * The digest the registry has for the tag now. null for an `extra` tag whose digest was not read
+   * (only `--prune` reads them: no decision needs it).
+   */
+  current?: string | null;
   /** The digest the tag should have; unknown (undefined) until the key is pushed. */
   wanted?: string;
   /** The content tag `kiln-<key>`. */
@@ -50,8 +53,8 @@ export interface PlanInput {
   /** Manifest tag templates, for prune patterns. */
   templates: readonly string[];
   keyLocation: KeyLocation;
-  /** Every tag of the repository and its digest. */
-  actual: ReadonlyMap<string, string>;
+  /** Every tag of the repository and its digest; null where it was not read (extras without --prune). */
+  actual: ReadonlyMap<string, string | null>;
   /** Tags other selected images of the same repository want: never extra. */
   claimedElsewhere?: ReadonlySet<string>;
 }
@@ -62,6 +65,7 @@ export function planImage(input: PlanInput): ImagePlan {
   const wanted = keyLocation.kind === 'registry' || keyLocation.kind === 'other-repository' ? keyLocation.digest : undefined;
   const desired = [...new Set([...input.tags, input.contentTag])];
   const tags: TagPlan[] = desired.map((tag) => {
+    // A wanted tag's digest is always read; were it not (null), a retag is the safe answer.
     const current = actual.get(tag);
     const action: TagAction = current === undefined ? 'create' : wanted !== undefined && current === wanted ? 'ok' : 'move';
     return {

@@ -56,7 +56,10 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
     );
   }
   // The registry's tags need no keys: read them while the engine is asked and contexts are hashed.
-  const observed = observeRepositories(specs.map((s) => s.repository), access);
+  // Extra tags' digests are read only for --prune, where the plan shows what it deletes.
+  const wanted = new Map<string, string[]>();
+  for (const spec of specs) wanted.set(spec.repository, [...(wanted.get(spec.repository) ?? []), ...spec.tags]);
+  const observation = observeRepositories(access, { wanted, allDigests: options.prune });
   const { prepared } = await prepareRun({ graph: resolved.graph, engine, signal });
   const otherRepositories = [...new Set([...project.images.values()].map((s) => s.repository))];
   const images: ReconcileImage[] = specs.map((spec) => {
@@ -71,7 +74,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
       otherRepositories,
     };
   });
-  const plans = await observeAndPlan(images, access, observed);
+  const plans = await observeAndPlan(images, observation);
   if (!options.apply) return { plans, stats: access.stats() };
 
   let builds: BuildResult | undefined;

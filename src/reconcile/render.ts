@@ -2,8 +2,9 @@ import { unreachable } from '../util/unreachable.js';
 import type { AppliedAction } from './apply.js';
 import type { ImagePlan, KeyLocation, TagPlan } from './plan.js';
 
-/** `sha256:0123456789ab`: enough of a digest to tell two apart in a table. */
-function short(digest: string | undefined): string {
+/** `sha256:0123456789ab`: enough of a digest to tell two apart in a table; `-` where it was not read. */
+function short(digest: string | null | undefined): string {
+  if (digest === null) return '-';
   return digest === undefined ? '' : digest.slice(0, 'sha256:'.length + 12);
 }
 

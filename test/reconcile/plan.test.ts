@@ -51,6 +51,16 @@ describe('planImage', () => {
     expect(isSettled([plan], true)).toBe(false);
   });
 
+  it('an extra whose digest was not read (null) stays extra with a null digest; a wanted one moves', () => {
+    const plan = planImage(input({ actual: new Map<string, string | null>([['v1', null], ['latest', null], [content, A]]) }));
+    expect(plan.tags).toEqual([
+      { tag: 'v2', action: 'create', wanted: A },
+      { tag: 'latest', action: 'move', current: null, wanted: A },
+      { tag: content, action: 'ok', current: A, wanted: A, content: true },
+      { tag: 'v1', action: 'extra', current: null, prunable: true },
+    ]);
+  });
+
   it('tags other images of the same repository want are never extra', () => {
     const plan = planImage(input({ actual: new Map([['worker', B]]), claimedElsewhere: new Set(['worker']) }));
     expect(plan.tags.some((t) => t.tag === 'worker')).toBe(false);

@@ -51,7 +51,14 @@ describe('reconcile (real engine and registry)', () => {
     // Tags changed in the manifest (VERSION 1 → 2): the key is unchanged, so `2` is a create at d1.
     const plan = await reconcile('--var', 'VERSION=2');
     expect(actionsOf(plan, 'app')).toEqual({ '2': 'create', latest: 'ok', [content1]: 'ok', '1': 'extra' });
-    expect(plan.images.find((i) => i.image === 'app')!.tags.find((t) => t.tag === '1')!.prunable).toBe(true);
+    const extra = plan.images.find((i) => i.image === 'app')!.tags.find((t) => t.tag === '1')!;
+    expect(extra.prunable).toBe(true);
+    // An extra tag's digest is not read (no HEAD) unless --prune asks to show what it deletes.
+    expect(extra.current).toBeNull();
+    const withPrune = await reconcile('--var', 'VERSION=2', '--prune');
+    expect(withPrune.images.find((i) => i.image === 'app')!.tags.find((t) => t.tag === '1')!.current).toBe(first['1']);
+    expect(withPrune.stats.requests).toBe(plan.stats.requests + 1);
+    expect(withPrune.applied).toBeUndefined();
     expect(Object.values(actionsOf(plan, 'base')).every((a) => a === 'ok')).toBe(true);
     expect(plan.applied).toBeUndefined();
     expect(await tagsOf(client, app)).toEqual(first);
@@ -98,7 +105,9 @@ describe('reconcile (real engine and registry)', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^IMAGE\s+REPOSITORY\s+TAG\s+ACTION\s+DIGEST$/m);
     expect(result.stdout).toMatch(/app\s+\S+\/app\s+4\s+create\s+sha256:[0-9a-f]{12}$/m);
-    expect(result.stdout).toMatch(/app\s+\S+\/app\s+3\s+extra\s+sha256:[0-9a-f]{12}  \(--prune deletes it\)$/m);
+    expect(result.stdout).toMatch(/app\s+\S+\/app\s+3\s+extra\s+-  \(--prune deletes it\)$/m);
+    const pruning = await runCli(['reconcile', '--var', 'VERSION=4', '--prune'], { cwd: p!.root, env });
+    expect(pruning.stdout).toMatch(/app\s+\S+\/app\s+3\s+extra\s+sha256:[0-9a-f]{12}  \(--prune deletes it\)$/m);
     expect(result.stdout).toContain('app: key ');
     expect(result.stdout).toMatch(/\d+ ok, 1 create, 0 move, 2 extra/);
   });
