@@ -1,8 +1,8 @@
 import { normalizeReference } from '../model/reference.js';
-import type { ImageSummary } from '../engine/engine.js';
+import type { ImageFilters, ImageSummary } from '../engine/engine.js';
 import { KilnLabel } from '../model/labels.js';
 
-/** One listing of the engine's images, indexed the ways a build needs: by reference and by kiln key. */
+/** One listing of the project's kiln images, indexed the ways a build needs: by reference and by kiln key. */
 export interface ImageIndex {
   /** Image ID a reference points at (`busybox` and `docker.io/library/busybox:latest` alike). */
   idOf(ref: string): string | undefined;
@@ -19,8 +19,18 @@ export function canonicalRef(ref: string): string {
 }
 
 /**
- * Indexes one `GET /images/json`: a no-op build of any size costs this single listing, not a
- * request per image.
+ * The filter that lists only the images kiln built for `project`: everything a run needs about its
+ * own builds (keys, the tags they hold, the build a tag points at) is on them. The engine still
+ * reads every image's config before filtering (20.10 `imageStore.Map()`), but skips the layer sizes
+ * and entries of the others, and kiln parses a few entries instead of all.
+ */
+export function projectImagesFilter(project: string): ImageFilters {
+  return { label: [`${KilnLabel.project}=${project}`] };
+}
+
+/**
+ * Indexes one `GET /images/json` (the project's images, {@link projectImagesFilter}): a no-op
+ * build of any size costs this single listing, not a request per image.
  */
 export function indexImages(images: ImageSummary[]): ImageIndex {
   const byRef = new Map<string, string>();

@@ -3,13 +3,14 @@ import { StatCache, statCachePath } from '../context/index.js';
 import type { Engine, EngineInfo, ImageSummary } from '../engine/engine.js';
 import type { BuilderKind } from '../model/project.js';
 import type { BuildGraph } from '../plan/graph.js';
-import { resolveBaseImages } from './bases.js';
-import { indexImages, type ImageIndex } from './image-index.js';
+import { localBaseImages, resolveBaseImages, unpinnedBases } from './bases.js';
+import { indexImages, projectImagesFilter, type ImageIndex } from './image-index.js';
 import { hashContexts, prepareImages, type ContextMemo, type PreparedImage } from './prepare.js';
 
-/** What is known before anything is built: the engine, its one image listing, every image's key. */
+/** What is known before anything is built: the engine, the project's images, every image's key. */
 export interface PreparedRun {
   info: EngineInfo;
+  /** The project's kiln images ({@link projectImagesFilter}), not every image of the engine. */
   listing: ImageSummary[];
   /** The listing, indexed. */
   images: ImageIndex;
@@ -33,24 +34,35 @@ export interface PrepareRunOptions {
   readOnly?: boolean;
   /** An already-open stat cache (watch mode keeps one between rounds); saved here, not reopened. */
   statCache?: StatCache;
-  /** The engine's image listing, already requested with no kiln change to the engine since (watch mode asks during the debounce). */
+  /**
+   * The listing of this project's images ({@link listProjectImages}), already requested with no
+   * kiln change to the engine since (watch mode asks during the debounce).
+   */
   listing?: Promise<ImageSummary[]>;
   /** Walked and hashed contexts to reuse and fill, by image name (see prepareImages). */
   contexts?: ContextMemo;
 }
 
+/** Requests the listing of the images kiln built for `project` (what {@link PrepareRunOptions.listing} takes). */
+export function listProjectImages(engine: Engine, project: string, signal?: AbortSignal): Promise<ImageSummary[]> {
+  return engine.listImages({ filters: projectImagesFilter(project) }, signal);
+}
+
 /**
- * The first half of a build, shared with reconcile, plan, ls, tag and prune: one image listing,
- * base resolution, stat-cached hashing and keys.
+ * The first half of a build, shared with reconcile, plan, ls, tag and prune: a constant number of
+ * requests whatever the graph size (the project's images, the unpinned external bases), base
+ * resolution, stat-cached hashing and keys.
  */
 export async function prepareRun(options: PrepareRunOptions): Promise<PreparedRun> {
   const { graph, engine, signal } = options;
   const info = await engine.info(signal);
-  // The engine assembles the listing (~100-200 ms for a few hundred images) while kiln walks and
-  // hashes the contexts, which needs nothing from it. Hashing is synchronous, so the request
-  // gets one turn of the event loop to leave before it starts.
-  const listingRequest = options.listing ?? engine.listImages({}, signal);
+  // The engine assembles the listing (~100-150 ms with ~1,000 images, filtered or not: it reads
+  // every image's config first) while kiln walks and hashes the contexts, which needs nothing from
+  // it. Hashing is synchronous, so the requests get one turn of the event loop to leave before it starts.
+  const listingRequest = options.listing ?? listProjectImages(engine, graph.project.name, signal);
+  const basesRequest = localBaseImages({ engine, refs: unpinnedBases(graph, options.pinnedBases), signal });
   listingRequest.catch(() => undefined); // awaited below; hashing may fail first
+  basesRequest.catch(() => undefined);
   await yieldToEventLoop();
   const statCache = options.statCache ?? (await StatCache.open(statCachePath(graph.project.root)));
   const contexts = options.contexts ?? new Map();
@@ -60,7 +72,7 @@ export async function prepareRun(options: PrepareRunOptions): Promise<PreparedRu
   const baseImages = await resolveBaseImages({
     graph,
     engine,
-    images,
+    local: await basesRequest,
     signal,
     ...(options.pullBases === false ? { pull: false } : {}),
     ...(options.pinnedBases ? { pinned: options.pinnedBases } : {}),

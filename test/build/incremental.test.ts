@@ -47,7 +47,7 @@ describe.each(builders)('kiln build on a monorepo (%s builder, real engine)', (b
     expect(appLogs).toEqual(expect.arrayContaining(['v1', 'echo lib v1', `echo app v1 # ${project.id}`]));
   });
 
-  it('sends nothing to the engine on a second run: one image listing, no build call', async () => {
+  it('sends nothing to the engine on a second run: the project listing and one base inspect, no build call', async () => {
     const loaded = await loadProject({ file: `${project.root}/images.yaml`, vars: {}, sets: [], env: {}, cwd: project.root });
     if (!loaded.ok) throw new Error('manifest did not load');
     const resolved = await resolveGraph(loaded.value, { selection: [] });
@@ -56,7 +56,8 @@ describe.each(builders)('kiln build on a monorepo (%s builder, real engine)', (b
     const events: BuildEvent[] = [];
     const result = await buildImages({ resolved: resolved.value, engine: counting.engine, sink: { emit: (e) => events.push(e) }, signal: new AbortController().signal, builder });
     expect(result.counts).toMatchObject({ built: 0, cached: 4, failed: 0, skipped: 0 });
-    expect(counting.calls).toEqual({ info: 1, listImages: 1 });
+    // The project's images by label, and the one external base (busybox) by an inspect.
+    expect(counting.calls).toEqual({ info: 1, listImages: 1, inspectImage: 1 });
     expect(events.map((e) => e.type).filter((t) => t !== 'queued')).toEqual(['plan', 'cached', 'cached', 'cached', 'cached', 'done']);
     expect(events.some((e) => e.type === 'start' || e.type === 'step' || e.type === 'log')).toBe(false);
   });

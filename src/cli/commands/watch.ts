@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { buildImages } from '../../build/build.js';
+import { listProjectImages } from '../../build/prepare-run.js';
 import { StatCache, statCachePath } from '../../context/index.js';
 import type { ImageSummary } from '../../engine/engine.js';
 import { buildAndPush } from '../../push/build-and-push.js';
@@ -50,7 +51,8 @@ export async function watch(io: CliIO, options: WatchCommandOptions, names: stri
   // Kept between rounds: the stat cache stays open, and each round's image listing is requested
   // during its debounce (kiln changes nothing in the engine between rounds).
   let statCache: StatCache | undefined;
-  let prefetched: { listing: Promise<ImageSummary[]>; at: number } | undefined;
+  let prefetched: { listing: Promise<ImageSummary[]>; at: number; project: string } | undefined;
+  let projectName = first.name; // the last round's: a reload may rename the project
   const debounceMs = options.debounce ?? DEFAULT_DEBOUNCE_MS;
   const notify = progress === 'plain' ? (m: string) => io.stdout.write(`[watch] ${m}\n`) : progress === 'json' ? (m: string) => io.stderr.write(`[watch] ${m}\n`) : undefined;
   try {
@@ -67,9 +69,9 @@ export async function watch(io: CliIO, options: WatchCommandOptions, names: stri
         debounceMs,
         prefetch: () => {
           if (prefetched && performance.now() - prefetched.at < PREFETCH_REFRESH_MS) return;
-          const listing = engine.listImages({});
+          const listing = listProjectImages(engine, projectName);
           listing.catch(() => undefined); // a failure surfaces in the round that uses it
-          prefetched = { listing, at: performance.now() };
+          prefetched = { listing, at: performance.now(), project: projectName };
         },
         signal,
         sink: reporter,
@@ -79,7 +81,8 @@ export async function watch(io: CliIO, options: WatchCommandOptions, names: stri
           else io.stderr.write(`kiln watch: ${error instanceof Error ? error.message : String(error)}\n`);
         },
         build: async ({ resolved, round, signal: roundSignal, sink, contexts }) => {
-          const fresh = prefetched && performance.now() - prefetched.at < debounceMs + PREFETCH_REFRESH_MS ? prefetched.listing : undefined;
+          projectName = resolved.graph.project.name;
+          const fresh = prefetched && prefetched.project === projectName && performance.now() - prefetched.at < debounceMs + PREFETCH_REFRESH_MS ? prefetched.listing : undefined;
           prefetched = undefined;
           statCache ??= await StatCache.open(statCachePath(resolved.graph.project.root));
           const buildOptions = {

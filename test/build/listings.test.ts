@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localBaseImages, referencePattern } from '../../src/build/bases.js';
+import { prepareRun } from '../../src/build/prepare-run.js';
+import { loadProject } from '../../src/config/index.js';
+import { resolveGraph, type ResolvedGraph } from '../../src/plan/resolve-graph.js';
+import { tempProject, type TempProject } from '../helpers/project.js';
+import { countingEngine, realEngine, services } from '../helpers/services.js';
+import { buildJson, outcomes, removeProjectImages } from './fixture.js';
+
+describe('referencePattern (the engine matches familiar forms)', () => {
+  it('writes the form the engine lists, tag or digest, host and port kept', () => {
+    const digest = `sha256:${'a'.repeat(64)}`;
+    expect(referencePattern('busybox')).toBe('busybox:latest');
+    expect(referencePattern('docker.io/library/busybox:1.36')).toBe('busybox:1.36');
+    expect(referencePattern('index.docker.io/acme/api:2')).toBe('acme/api:2');
+    expect(referencePattern('127.0.0.1:5000/acme/api')).toBe('127.0.0.1:5000/acme/api:latest');
+    expect(referencePattern(`busybox:1.36@${digest}`)).toBe(`busybox@${digest}`);
+    expect(referencePattern('[::1]:5000/api:1')).toBe('\\[::1\\]:5000/api:1');
+  });
+});
+
+describe('the requests of a run (real engine)', () => {
+  const engine = realEngine();
+  let project: TempProject;
+  let base: string;
+  let registry: string;
+  let pushedDigest: string;
+  const refs = () => ({
+    familiar: `${project.id}-a:one`,
+    normalized: `docker.io/library/${project.id}-a:one`,
+    hostPort: `${registry}/b:two`,
+    digest: `${registry}/b@${pushedDigest}`,
+    missing: `${project.id}-missing:1`,
+  });
+
+  beforeAll(async () => {
+    project = await tempProject({
+      'images.yaml': ['version: 1', 'name: "{{id}}"', `registry: ${services().registry}/{{id}}`, 'images:', '  app: { context: app }', ''].join('\n'),
+      'app/Dockerfile': `FROM ${services().baseImage}\nRUN echo app-ran\n`,
+    });
+    registry = `${services().registry}/${project.id}`;
+    base = (await engine.inspectImage(services().baseImage))!.Id;
+    await engine.tag(services().baseImage, `${project.id}-a`, 'one');
+    await engine.tag(services().baseImage, `${registry}/b`, 'two');
+    pushedDigest = (await engine.push(`${registry}/b`, 'two', undefined, () => {})).digest;
+  });
+  afterAll(async () => {
+    for (const ref of [`${project.id}-a:one`, `${registry}/b:two`, `${registry}/b@${pushedDigest}`, `${registry}/app:latest`]) {
+      await engine.removeImage(ref, { noprune: true }).catch(() => undefined);
+    }
+    await removeProjectImages(engine, project.id);
+    await project.remove();
+    await engine.close();
+  });
+
+  async function graph(): Promise<ResolvedGraph> {
+    const loaded = await loadProject({ file: `${project.root}/images.yaml`, vars: {}, sets: [], env: {}, cwd: project.root });
+    if (!loaded.ok) throw new Error('manifest did not load');
+    const resolved = await resolveGraph(loaded.value, { selection: [] });
+    if (!resolved.ok) throw new Error('graph did not resolve');
+    return resolved.value;
+  }
+
+  it.each([
+    ['one reference listing (several values ORed)', 0, { listImages: 1 }],
+    ['one inspect each', 16, { inspectImage: 5 }],
+  ])('finds local bases by every form of reference: %s', async (_, inspectLimit, calls) => {
+    const counting = countingEngine(engine);
+    const r = refs();
+    const found = await localBaseImages({ engine: counting.engine, refs: Object.values(r), signal: new AbortController().signal, inspectLimit });
+    expect(Object.fromEntries(found)).toEqual({ [r.familiar]: base, [r.normalized]: base, [r.hostPort]: base, [r.digest]: base });
+    expect(counting.calls).toEqual(calls);
+  });
+
+  it('asks only for the project listing when kiln.lock pins every base', async () => {
+    const resolved = await graph();
+    const counting = countingEngine(engine);
+    const { listing } = await prepareRun({
+      graph: resolved.graph,
+      engine: counting.engine,
+      signal: new AbortController().signal,
+      pinnedBases: new Map([[services().baseImage, `sha256:${'b'.repeat(64)}`]]),
+    });
+    expect(counting.calls).toEqual({ info: 1, listImages: 1 });
+    expect(listing.every((image) => image.Labels?.['dev.kiln.project'] === project.id)).toBe(true);
+  });
+
+  it('re-points a manifest tag that now names an image kiln did not build, without building', async () => {
+    const first = await buildJson(project);
+    expect(first.code).toBe(0);
+    const built = (await engine.inspectImage(`${registry}/app:latest`))!.Id;
+    // The tag now names the base image, which has no kiln label: it is not in the project listing.
+    await engine.tag(services().baseImage, `${registry}/app`, 'latest');
+    const again = await buildJson(project);
+    expect(outcomes(again.events)).toEqual({ app: 'cached' });
+    expect((await engine.inspectImage(`${registry}/app:latest`))?.Id).toBe(built);
+  });
+});
