@@ -69,9 +69,11 @@ export async function applyPlan(options: ApplyOptions): Promise<AppliedAction[]>
           break;
         }
       }
-      for (const tag of plan.tags) {
-        if (tag.content || tag.action === 'extra' || tag.current === digest) continue;
-        await client.retag(path, plan.contentTag, tag.tag);
+      const retags = plan.tags.filter((tag) => !tag.content && tag.action !== 'extra' && tag.current !== digest);
+      // One GET of the wanted manifest (by digest), then a PUT of the same bytes per tag (a retag each).
+      const manifest = retags.length > 0 ? await client.getManifest(path, digest) : undefined;
+      for (const tag of retags) {
+        await client.putManifest(path, tag.tag, manifest!.bytes, manifest!.mediaType);
         record({ image: plan.image, action: 'retag', tag: tag.tag, digest });
       }
       if (!options.prune) return;
