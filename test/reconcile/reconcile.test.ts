@@ -112,6 +112,31 @@ describe('reconcile (real engine and registry)', () => {
     expect(result.stdout).toMatch(/\d+ ok, 1 create, 0 move, 2 extra/);
   });
 
+  it('a key in another repository of the registry is mounted, found through that repository\'s tag list', async () => {
+    const registry = services().registry;
+    const twin = await tempProject({
+      'images.yaml': ['version: 1', 'name: "{{id}}"', `registry: ${registry}/{{id}}`, 'images:', '  one: { context: same }', '  two: { context: same }', ''].join('\n'),
+      'same/Dockerfile': `FROM ${services().baseImage}\nCOPY motd /etc/motd\n`,
+      'same/motd': 'same {{id}}\n',
+    });
+    try {
+      expect((await runCli(['push', 'one', '--progress', 'json'], { cwd: twin.root, env })).code).toBe(0);
+      await removeProjectImages(engine, twin.id);
+      const result = await runCli(['reconcile', 'two', '--json', '--apply'], { cwd: twin.root, env });
+      expect(result.code).toBe(0);
+      const json = JSON.parse(result.stdout) as ReconcileJson;
+      const location = json.images[0]!.keyLocation;
+      expect(location).toMatchObject({ kind: 'other-repository', repository: `${registry}/${twin.id}/one` });
+      expect(applied(json).map((a) => a.replace(/kiln-[0-9a-f]{20}/, 'kiln-KEY'))).toEqual(['two mount kiln-KEY', 'two retag latest']);
+      expect(json.stats.blobUploads).toBe(0);
+      const digest = (location as { digest: string }).digest;
+      expect(Object.values(await tagsOf(client, `${twin.id}/two`))).toEqual([digest, digest]);
+    } finally {
+      await removeProjectImages(engine, twin.id);
+      await twin.remove();
+    }
+  });
+
   it('a key nowhere is built, then pushed and tagged, by --apply', async () => {
     const fresh = await tempProject(pushRepo());
     try {
