@@ -33,7 +33,7 @@ export interface BuildOptions {
   onNote?: (message: string) => void;
   /** An already-open stat cache to hash with (watch mode keeps one between rounds). */
   statCache?: StatCache;
-  /** The engine's image listing, already requested with no kiln change to the engine since. */
+  /** The listing of the project's images (listProjectImages), already requested with no kiln change to the engine since. */
   listing?: Promise<ImageSummary[]>;
   /** Walked and hashed contexts to reuse and fill, by image name. */
   contexts?: ContextMemo;
@@ -45,7 +45,7 @@ export interface BuildResult extends RunSummary {
 }
 
 /**
- * Builds the selected graph: one image listing, stat-cached hashing, keys, then only the images
+ * Builds the selected graph: the project's image listing, stat-cached hashing, keys, then only the images
  * whose key is not built yet go to the engine, in dependency order and in parallel.
  */
 export async function buildImages(options: BuildOptions): Promise<BuildResult> {

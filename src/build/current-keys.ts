@@ -9,12 +9,12 @@ export interface CurrentBuilds {
   keys: Map<string, string>;
   /** The local image built with the current key, by manifest name. */
   ids: Map<string, string>;
-  /** The one image listing this was computed from. */
+  /** The listing of the project's images this was computed from. */
   images: ImageIndex;
 }
 
 /**
- * Computes what `kiln build` would compute before building: one image listing, base resolution,
+ * Computes what `kiln build` would compute before building: the project's image listing, base resolution,
  * stat-cached hashing and keys. `ls`, `tag` and `prune` need "the current build" of each image.
  */
 export async function currentBuilds(options: {

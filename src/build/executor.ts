@@ -11,7 +11,7 @@ export interface ExecutorOptions {
   engine: Engine;
   project: { name: string; root: string };
   prepared: ReadonlyMap<string, PreparedImage>;
-  /** RefS each image ID has now (from the run's one listing), to re-apply only missing tags. */
+  /** Refs each of the project's images has now (from the run's listing), to re-apply only missing tags. */
   refsOf: (id: string) => string[];
   noCache?: boolean;
   pull?: boolean;

@@ -59,7 +59,7 @@ export type ContextMemo = Map<string, WalkedContext>;
 
 /**
  * Hashes every context (stat-cached), computes keys dependencies-first, and looks each key up in
- * the one image listing: the plan of what to build, and why.
+ * the project's image listing: the plan of what to build, and why.
  */
 export async function prepareImages(options: PrepareOptions): Promise<Map<string, PreparedImage>> {
   const { graph } = options;
