@@ -1,8 +1,7 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { tempProject, type TempProject } from '../helpers/project.js';
-import { realEngine, services } from '../helpers/services.js';
-import { buildJson, builders, engineEnv, eventOf, outcomes, removeProjectImages } from './fixture.js';
+import { services } from '../helpers/services.js';
+import { builders, buildJson, engineEnv, eventOf, outcomes, projectsOnEngine } from './fixture.js';
 
 /**
  * `bad` fails fast while `slow` runs beside it (two slots); `dep` builds FROM `bad`, `slowdep`
@@ -33,20 +32,7 @@ function failingRepo(): Record<string, string> {
 }
 
 describe.each(builders)('failures with the %s builder (real engine)', (builder) => {
-  const engine = realEngine();
-  const projects: TempProject[] = [];
-  const project = async (files: Record<string, string>) => {
-    const p = await tempProject(files);
-    projects.push(p);
-    return p;
-  };
-  afterAll(async () => {
-    for (const p of projects) {
-      await removeProjectImages(engine, p.id);
-      await p.remove();
-    }
-    await engine.close();
-  });
+  const { engine, project } = projectsOnEngine();
 
   it('fails fast: running builds finish, nothing new starts, dependents are skipped; exit 1', async () => {
     const p = await project(failingRepo());

@@ -2,8 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import type { Engine } from '../../src/engine/engine.js';
 import type { BuildEvent } from '../../src/run/events.js';
 import { runCli, parseEvents, type CliResult } from '../helpers/cli.js';
-import type { TempProject } from '../helpers/project.js';
-import { services } from '../helpers/services.js';
+import { afterAll } from 'vitest';
+import { tempProject, type TempProject } from '../helpers/project.js';
+import { realEngine, services } from '../helpers/services.js';
 
 /** The builders every build test runs with. */
 export const builders = ['buildkit', 'classic'] as const;
@@ -100,4 +101,28 @@ export async function waitFor(condition: () => boolean, ms: number): Promise<boo
     await new Promise((r) => setTimeout(r, 50));
   }
   return condition();
+}
+
+/**
+ * The real engine and temp projects for one describe block: every project made through `project()`
+ * has its images and folder removed, and the engine closed, after the block.
+ */
+export function projectsOnEngine(): { engine: Engine; project: (files: Record<string, string>) => Promise<TempProject> } {
+  const engine = realEngine();
+  const projects: TempProject[] = [];
+  afterAll(async () => {
+    for (const p of projects) {
+      await removeProjectImages(engine, p.id);
+      await p.remove();
+    }
+    await engine.close();
+  });
+  return {
+    engine,
+    project: async (files) => {
+      const p = await tempProject(files);
+      projects.push(p);
+      return p;
+    },
+  };
 }

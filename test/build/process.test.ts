@@ -3,12 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { BuildEvent } from '../../src/run/events.js';
 import { parseEvents, spawnKiln } from '../helpers/cli.js';
-import { tempProject, type TempProject } from '../helpers/project.js';
-import { realEngine, services } from '../helpers/services.js';
-import { buildJson, builders, engineEnv, eventOf, outcomes, processWithMarker, removeProjectImages, waitFor } from './fixture.js';
+import { services } from '../helpers/services.js';
+import { builders, buildJson, engineEnv, eventOf, outcomes, processWithMarker, projectsOnEngine, waitFor } from './fixture.js';
 
 // These spawn bin/kiln.js: `npm test` builds dist/ first (pretest); run `npm run build` before vitest alone.
 
@@ -37,23 +36,14 @@ function peakRss(pid: number): number | undefined {
 }
 
 describe.each(builders)('the kiln process (%s builder, real engine)', (builder) => {
-  const engine = realEngine();
-  const projects: TempProject[] = [];
-  afterAll(async () => {
-    for (const p of projects) {
-      await removeProjectImages(engine, p.id);
-      await p.remove();
-    }
-    await engine.close();
-  });
+  const { engine, project } = projectsOnEngine();
 
   it('exits 130 on SIGINT mid-build, cancels the build in the engine and keeps the previous tag', async () => {
     const base = services().baseImage;
-    const p = await tempProject({
+    const p = await project({
       'images.yaml': `version: 1\nname: "{{id}}"\nregistry: ${services().registry}/{{id}}\nimages:\n  slow: { context: slow }\n`,
       'slow/Dockerfile': `FROM ${base}\nRUN echo previous-{{id}} > /v\n`,
     });
-    projects.push(p);
     const first = await buildJson(p, ['--builder', builder]);
     expect(outcomes(first.events)).toEqual({ slow: 'built' });
     const ref = `${services().registry}/${p.id}/slow:latest`;
@@ -81,13 +71,12 @@ describe.each(builders)('the kiln process (%s builder, real engine)', (builder) 
   });
 
   it('streams a context of hundreds of MB without holding it in memory', async () => {
-    const p = await tempProject({
+    const p = await project({
       'images.yaml': `version: 1\nname: "{{id}}"\nregistry: ${services().registry}/{{id}}\nimages:\n  big: { context: big }\n`,
       // Only a small file reaches a layer: the engine still receives (and reads) the whole context.
       'big/Dockerfile': `FROM ${services().baseImage}\nCOPY small.txt /small.txt\n`,
       'big/small.txt': 'small\n',
     });
-    projects.push(p);
     const measured = async () => {
       const child = spawnKiln(['build', '--progress', 'json', '--builder', builder], { cwd: p.root, env: engineEnv() });
       const { events, exited } = watchKiln(child);

@@ -1,9 +1,8 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { BuildEvent } from '../../src/run/events.js';
 import { runCli } from '../helpers/cli.js';
-import { tempProject, type TempProject } from '../helpers/project.js';
-import { realEngine, services } from '../helpers/services.js';
-import { buildJson, builders, engineEnv, eventOf, outcomes, removeProjectImages } from './fixture.js';
+import { services } from '../helpers/services.js';
+import { builders, buildJson, engineEnv, eventOf, outcomes, projectsOnEngine } from './fixture.js';
 
 /**
  * `solo` is listed first but stands alone; `head → mid → tail` is the longest chain. `mid` names
@@ -43,19 +42,10 @@ function maxRunning(events: BuildEvent[]): number {
 }
 
 describe.each(builders)('scheduling and output (%s builder, real engine)', (builder) => {
-  const engine = realEngine();
-  const projects: TempProject[] = [];
-  afterAll(async () => {
-    for (const p of projects) {
-      await removeProjectImages(engine, p.id);
-      await p.remove();
-    }
-    await engine.close();
-  });
+  const { engine, project } = projectsOnEngine();
 
   it('runs the longest chain first, at most --concurrency at once, under the references Dockerfiles name', async () => {
-    const p = await tempProject(chainRepo());
-    projects.push(p);
+    const p = await project(chainRepo());
     const { code, events } = await buildJson(p, ['--builder', builder, '--concurrency', '1']);
     expect(code).toBe(0);
     expect(outcomes(events)).toEqual({ solo: 'built', head: 'built', mid: 'built', tail: 'built' });
@@ -76,8 +66,7 @@ describe.each(builders)('scheduling and output (%s builder, real engine)', (buil
   });
 
   it('plain output: one line per step and image, a readable summary; a no-op run says cached', async () => {
-    const p = await tempProject(chainRepo());
-    projects.push(p);
+    const p = await project(chainRepo());
     const first = await runCli(['build', '--builder', builder, '--progress', 'plain'], { cwd: p.root, env: engineEnv() });
     expect(first.code).toBe(0);
     const lines = first.stdout.trimEnd().split('\n');
