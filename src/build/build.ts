@@ -37,6 +37,8 @@ export interface BuildOptions {
   listing?: Promise<ImageSummary[]>;
   /** Walked and hashed contexts to reuse and fill, by image name. */
   contexts?: ContextMemo;
+  /** One image's own abort signal: watch mode restarts an image whose inputs changed while the rest of the round goes on. */
+  imageSignal?: (name: string) => AbortSignal | undefined;
 }
 
 /** How a build ended, with what was decided before it. */
@@ -91,6 +93,7 @@ export async function buildImages(options: BuildOptions): Promise<BuildResult> {
     keepGoing: options.keepGoing ?? false,
     signal,
     ...(options.round !== undefined ? { round: options.round } : {}),
+    ...(options.imageSignal ? { imageSignal: options.imageSignal } : {}),
   });
   return { ...summary, prepared };
 }

@@ -71,6 +71,8 @@ export interface RunBuildOptions {
   /** Watch-mode round, stamped on every event. */
   round?: number;
   plannedImages: PlannedImage[];
+  /** One image's own abort signal (watch mode restarts it): it ends `skipped` (`restarted: its inputs changed`), untagged, and the run goes on. */
+  imageSignal?: (name: string) => AbortSignal | undefined;
 }
 
 /**
@@ -115,6 +117,7 @@ export async function runBuild(options: RunBuildOptions): Promise<RunSummary> {
     concurrency: options.concurrency,
     keepGoing: options.keepGoing,
     signal,
+    ...(options.imageSignal ? { nodeSignal: options.imageSignal } : {}),
     onQueued: (image) => emit({ type: 'queued', image }),
     onSkipped: (image, reason) => emit({ type: 'skipped', image, reason }),
     run: async (name, jobSignal) => {

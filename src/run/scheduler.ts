@@ -23,6 +23,12 @@ export interface RunGraphOptions<T> {
   priority?: (name: string) => number;
   /** The work for one node; receives a signal aborted when the run is. */
   run: (name: string, signal: AbortSignal) => Promise<T>;
+  /**
+   * One node's own abort signal, if any (watch mode restarts an image whose inputs changed). Aborting it
+   * skips that node (`restarted: its inputs changed`) and its dependents, whether it waits or runs; it
+   * is not a failure, so the rest of the run goes on.
+   */
+  nodeSignal?: (name: string) => AbortSignal | undefined;
   /** The node's dependencies are done and it waits for a free slot. */
   onQueued?(name: string): void;
   /** The node will not run. */
@@ -30,7 +36,12 @@ export interface RunGraphOptions<T> {
 }
 
 /** Why a node did not run. Kept structured so a dependent can name the root failure. */
-type SkipCause = { kind: 'dependency'; failed: string } | { kind: 'stopped'; failed: string } | { kind: 'interrupted' };
+type SkipCause =
+  | { kind: 'dependency'; failed: string }
+  | { kind: 'stopped'; failed: string }
+  | { kind: 'restarted' }
+  | { kind: 'dependencyRestarted'; restarted: string }
+  | { kind: 'interrupted' };
 
 /** The reason text users see for a skip (`dependency base failed`). */
 function describe(cause: SkipCause): string {
@@ -39,6 +50,10 @@ function describe(cause: SkipCause): string {
       return `dependency ${cause.failed} failed`;
     case 'stopped':
       return `stopped after ${cause.failed} failed`;
+    case 'restarted':
+      return 'restarted: its inputs changed';
+    case 'dependencyRestarted':
+      return `dependency ${cause.restarted} restarted`;
     case 'interrupted':
       return 'interrupted';
     default:
@@ -46,13 +61,14 @@ function describe(cause: SkipCause): string {
   }
 }
 
-const causeRank: Record<SkipCause['kind'], number> = { dependency: 0, stopped: 1, interrupted: 2 };
+const causeRank: Record<SkipCause['kind'], number> = { dependency: 0, stopped: 1, restarted: 2, dependencyRestarted: 2, interrupted: 3 };
 
 /**
  * Runs every node of a DAG once, each after all its dependencies succeeded, at most `concurrency`
  * at a time, the longest remaining chain first. Never rejects because a node failed: the result
  * maps every node of `order` to its outcome. A node whose `run` rejects after the run was aborted
- * counts as skipped (`interrupted`), not failed.
+ * counts as skipped (`interrupted`), not failed; one whose own `nodeSignal` aborted counts as skipped
+ * (`restarted: its inputs changed`), its dependents too, and the rest of the run goes on.
  */
 export async function runGraph<T>(options: RunGraphOptions<T>): Promise<Map<string, NodeOutcome<T>>> {
   return new GraphRun(options).run();
@@ -105,16 +121,25 @@ class GraphRun<T> {
   async #execute(name: string): Promise<NodeOutcome<T>> {
     const dependencies = this.#options.nodes.get(name)?.dependencies ?? [];
     const outcomes = await Promise.all(dependencies.map((dependency) => this.#execution(dependency)));
-    const cause = this.#blockedBy(dependencies, outcomes) ?? this.#gate();
+    const nodeSignal = this.#options.nodeSignal?.(name);
+    const cause = this.#blockedBy(dependencies, outcomes) ?? this.#gate(nodeSignal);
     if (cause !== undefined) return this.#skip(name, cause);
     this.#options.onQueued?.(name);
     return new Promise((resolve) => {
-      this.#waiting.set(name, (stopCause) => resolve(this.#skip(name, stopCause)));
+      const restart = (): void => {
+        if (this.#waiting.delete(name)) resolve(this.#skip(name, { kind: 'restarted' }));
+      };
+      nodeSignal?.addEventListener('abort', restart, { once: true });
+      this.#waiting.set(name, (stopCause) => {
+        nodeSignal?.removeEventListener('abort', restart);
+        resolve(this.#skip(name, stopCause));
+      });
       void this.#queue.add(
         async () => {
-          if (!this.#waiting.delete(name)) return; // settled by a stop while it waited
-          const late = this.#gate();
-          resolve(late === undefined ? await this.#runNode(name) : this.#skip(name, late));
+          nodeSignal?.removeEventListener('abort', restart);
+          if (!this.#waiting.delete(name)) return; // settled by a stop or a restart while it waited
+          const late = this.#gate(nodeSignal);
+          resolve(late === undefined ? await this.#runNode(name, nodeSignal) : this.#skip(name, late));
           // Dependents this node made ready reach the queue through promise callbacks; holding the
           // slot until those have run lets priority, not callback order, pick the next node.
           await nextMacrotask();
@@ -132,33 +157,31 @@ class GraphRun<T> {
       let cause: SkipCause | undefined;
       if (outcome?.status === 'failed') cause = { kind: 'dependency', failed: dependency };
       else if (outcome?.status === 'skipped') cause = this.#skipCauses.get(dependency);
+      if (cause?.kind === 'restarted') cause = { kind: 'dependencyRestarted', restarted: dependency };
       if (cause !== undefined && (best === undefined || causeRank[cause.kind] < causeRank[best.kind])) best = cause;
     });
     return best;
   }
 
-  /** Whether the run as a whole still lets new nodes start. */
-  #gate(): SkipCause | undefined {
+  /** Whether the run as a whole, and the node's own signal, still let the node start. */
+  #gate(nodeSignal?: AbortSignal): SkipCause | undefined {
     if (this.#options.signal.aborted) return { kind: 'interrupted' };
     if (!this.#options.keepGoing && this.#firstFailure !== undefined) return { kind: 'stopped', failed: this.#firstFailure };
+    if (nodeSignal?.aborted) return { kind: 'restarted' };
     return undefined;
   }
 
-  async #runNode(name: string): Promise<NodeOutcome<T>> {
+  async #runNode(name: string, nodeSignal: AbortSignal | undefined): Promise<NodeOutcome<T>> {
     const runSignal = this.#options.signal;
-    const controller = new AbortController();
-    const forward = (): void => controller.abort(runSignal.reason);
-    runSignal.addEventListener('abort', forward, { once: true });
-    if (runSignal.aborted) forward();
+    const signal = nodeSignal === undefined ? runSignal : AbortSignal.any([runSignal, nodeSignal]);
     try {
-      return { status: 'ok', value: await this.#options.run(name, controller.signal) };
+      return { status: 'ok', value: await this.#options.run(name, signal) };
     } catch (error: unknown) {
-      if (controller.signal.aborted) return this.#skip(name, { kind: 'interrupted' });
+      if (runSignal.aborted) return this.#skip(name, { kind: 'interrupted' });
+      if (nodeSignal?.aborted) return this.#skip(name, { kind: 'restarted' });
       this.#firstFailure ??= name;
       if (!this.#options.keepGoing) this.#stop({ kind: 'stopped', failed: this.#firstFailure });
       return { status: 'failed', error };
-    } finally {
-      runSignal.removeEventListener('abort', forward);
     }
   }
 

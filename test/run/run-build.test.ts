@@ -184,6 +184,35 @@ describe('runBuild', () => {
     expect(result.outcomes.get('api')).toEqual({ status: 'skipped', reason: 'interrupted' });
   });
 
+  it('restarting one image skips it untagged, skips its dependents, and lets the others build', async () => {
+    const restart = new AbortController();
+    const { executor, sink, summary } = startRun([job('slow'), job('fast'), job('app', { dependencies: ['slow'] })], {
+      imageSignal: (name) => (name === 'slow' ? restart.signal : undefined),
+    });
+    await flush();
+    restart.abort();
+    await flush();
+    expect(executor.signalOf('slow').aborted).toBe(true);
+    expect(executor.signalOf('fast').aborted).toBe(false);
+    // The engine finished the restarted build anyway: its result must not move the tag.
+    await executor.succeed('slow');
+    await executor.succeed('fast');
+    const result = await summary;
+    expect(executor.tagged.map((t) => t.id)).toEqual(['sha256:fast']);
+    expect(sink.typesFor('slow')).toEqual(['queued', 'start', 'skipped']);
+    expect(sink.typesFor('fast')).toEqual(['queued', 'start', 'built']);
+    expect(sink.ofType('skipped').map((e) => [e.image, e.reason])).toEqual([
+      ['slow', 'restarted: its inputs changed'],
+      ['app', 'dependency slow restarted'],
+    ]);
+    expect(sink.ofType('failed')).toEqual([]);
+    const done = sink.ofType('done')[0]!;
+    expect(done).toMatchObject({ counts: { built: 1, failed: 0, skipped: 2 } });
+    expect('interrupted' in done).toBe(false);
+    expect(result.interrupted).toBe(false);
+    expect(result.failures).toEqual([]);
+  });
+
   it('re-applies only missing tags of a cached image and counts the time it saved', async () => {
     const cached = job('api', { cachedId: 'sha256:old', tags: ['acme/api:1.0', 'acme/api:latest'], aliases: ['acme/api:latest'], previousDurationMs: 4000 });
     const complete = job('web', { cachedId: 'sha256:web', previousDurationMs: 500 });

@@ -5,7 +5,10 @@ import { ControlledWork, flush } from './fakes.js';
 
 type Graph = Record<string, string[]>;
 
-function start(graph: Graph, options: { concurrency?: number; keepGoing?: boolean; signal?: AbortSignal; order?: string[] } = {}) {
+function start(
+  graph: Graph,
+  options: { concurrency?: number; keepGoing?: boolean; signal?: AbortSignal; order?: string[]; nodeSignal?: (name: string) => AbortSignal | undefined } = {},
+) {
   const work = new ControlledWork();
   const skipped: [string, string][] = [];
   const queued: string[] = [];
@@ -18,6 +21,7 @@ function start(graph: Graph, options: { concurrency?: number; keepGoing?: boolea
     run: work.run,
     onQueued: (name) => queued.push(name),
     onSkipped: (name, reason) => skipped.push([name, reason]),
+    ...(options.nodeSignal ? { nodeSignal: options.nodeSignal } : {}),
   });
   return { work, skipped, queued, result };
 }
@@ -155,6 +159,45 @@ describe('runGraph', () => {
     await work.finish('slow');
     expect(statuses(await result)).toEqual({ slow: 'ok', base: 'skipped: interrupted', lib: 'skipped: interrupted', idle: 'skipped: interrupted' });
     expect(work.started.sort()).toEqual(['base', 'slow']);
+  });
+
+  it('restarting one running node skips it and its dependents, and lets the others run to completion', async () => {
+    const restarts = new Map(['a', 'waiting'].map((name) => [name, new AbortController()]));
+    const graph: Graph = { a: [], b: [], a2: ['a'], a3: ['a2'], waiting: [], c: ['b'] };
+    const { work, skipped, result } = start(graph, { concurrency: 2, order: ['a', 'b', 'a2', 'a3', 'waiting', 'c'], nodeSignal: (name) => restarts.get(name)?.signal });
+    await flush();
+    expect(work.started.sort()).toEqual(['a', 'b']);
+    const aSignal = work.pending.get('a')!.signal;
+    const bSignal = work.pending.get('b')!.signal;
+    restarts.get('a')!.abort();
+    restarts.get('waiting')!.abort(); // still queued behind the two running nodes
+    await flush();
+    expect(aSignal.aborted).toBe(true);
+    expect(bSignal.aborted).toBe(false);
+    await work.finish('a', new Error('cancelled'));
+    // Not a failure: no fail-fast stop; b goes on and its dependent c starts after it.
+    expect(work.pending.has('b')).toBe(true);
+    await work.finish('b');
+    await work.finish('c');
+    expect(statuses(await result)).toEqual({
+      a: 'skipped: restarted: its inputs changed',
+      b: 'ok',
+      a2: 'skipped: dependency a restarted',
+      a3: 'skipped: dependency a restarted',
+      waiting: 'skipped: restarted: its inputs changed',
+      c: 'ok',
+    });
+    expect(work.started.sort()).toEqual(['a', 'b', 'c']);
+    expect(skipped.map(([name]) => name).sort()).toEqual(['a', 'a2', 'a3', 'waiting']);
+  });
+
+  it('skips a node whose own signal is aborted before its dependencies finish', async () => {
+    const restart = new AbortController();
+    const { work, result } = start({ base: [], app: ['base'] }, { nodeSignal: (name) => (name === 'app' ? restart.signal : undefined) });
+    await flush();
+    restart.abort();
+    await work.finish('base');
+    expect(statuses(await result)).toEqual({ base: 'ok', app: 'skipped: restarted: its inputs changed' });
   });
 
   it('skips everything when already aborted', async () => {
