@@ -1,6 +1,5 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, test } from 'vitest';
-import { createTuiReporter } from '../../src/ui/tui/reporter.js';
 import { fullRun, T0 } from './fixtures.js';
 
 /** A terminal stand-in: records writes, has a size, can be resized. */
@@ -21,6 +20,15 @@ class FakeTerminal extends EventEmitter {
     return this.writes.join('').replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
   }
 }
+
+// Ink reads CI once, when it loads, and then prints only the final frame (is-in-ci); these tests
+// are about live frames, so ink must load with CI unset even when the suite runs in CI.
+const ci = process.env.CI;
+process.env.CI = 'false';
+await import('ink');
+if (ci === undefined) delete process.env.CI;
+else process.env.CI = ci;
+const { createTuiReporter } = await import('../../src/ui/tui/reporter.js');
 
 const asStream = (terminal: FakeTerminal) => terminal as unknown as NodeJS.WriteStream;
 
