@@ -7,17 +7,19 @@
  *   └──────────┘ ◄──┐                   └────────────┘
  *        ▲          │                          │ quiet for debounceMs
  *        │          │ nothing pending          ▼
- *        │          └───────────────────  ┌──────────┐ ◄─┐ change touching only images this
- *        │                                │ building │ ──┘ round already finished: pending
- *        │      round done, pending ──────└──────────┘
- *        │      → debouncing (or at once       │ change touching an image not finished yet
- *        │        when already quiet)          ▼ (or the manifest): abort the round → debouncing
+ *        │          └───────────────────  ┌──────────┐ ◄─┐ any change to an image: pending; an
+ *        │                                │ building │ ──┘ affected image (or dependent) this round
+ *        │      round done, pending ──────└──────────┘     has not finished is aborted alone
+ *        │      → debouncing (or at once       │
+ *        │        when already quiet)          ▼ manifest change: abort the round → debouncing
  *        └──────────────── Ctrl-C from any state: abort the round, close the watcher, return
  *
- * Why abort the whole round and not just the affected builds: the scheduler takes one signal per
- * run, and a restarted round costs the unaffected images only a key lookup (`cached`) when they
- * had finished, or a BuildKit layer-cache replay when they had not. Changes that touch only
- * finished images never abort anything: the round runs out and the next one follows.
+ * A change aborts only the affected images of the running round (through each image's own signal,
+ * `imageSignal`) and their dependents not finished yet, which would build on stale inputs: they end
+ * `skipped` (`restarted: its inputs changed`, `dependency X restarted`), untagged, while the
+ * unaffected builds go on and the round ends with a normal `done`. The next round builds the
+ * affected images and their dependents. Changes that touch only finished images abort nothing.
+ * A manifest change aborts the whole round (`done` with `interrupted`), since the graph may differ.
  * Each round builds only the changed images plus their dependents (and, for keys, their
  * dependencies), cut from the resolved graph without reading a Dockerfile again; contexts whose
  * files did not change keep their walk and hash from earlier rounds, so only changed contexts are
@@ -50,6 +52,8 @@ export type RunRound = (round: {
   sink: EventSink;
   /** Walked and hashed contexts still valid from earlier rounds; the round may add to it. */
   contexts: ContextMemo;
+  /** One image's own signal, aborted when a change restarts just that image; pass to the run. */
+  imageSignal: (name: string) => AbortSignal;
 }) => Promise<RoundOutcome>;
 
 /** Everything watch mode needs, injected. */
@@ -94,7 +98,15 @@ class WatchSession {
   #rewatch = false;
   #lastChange = Number.NEGATIVE_INFINITY;
   #round = 0;
-  #current: { controller: AbortController; unfinished: Set<string>; changed: { all: boolean; contexts: Set<string> } } | undefined;
+  #current:
+    | {
+        controller: AbortController;
+        /** Per-image controllers, made when the run first asks for an image's signal or a change restarts it. */
+        images: Map<string, AbortController>;
+        unfinished: Set<string>;
+        changed: { all: boolean; contexts: Set<string> };
+      }
+    | undefined;
   /** Walks and hashes of contexts no change touched since they were taken. */
   readonly #contexts: ContextMemo = new Map();
   #wake: (() => void) | undefined;
@@ -185,9 +197,16 @@ class WatchSession {
     const shown = path.relative(this.#project.root, file) || file;
     this.#options.notify?.(`change: ${shown} → ${meaning.manifest ? 're-plan' : affected.join(', ')}`);
     const current = this.#current;
-    if (current && !current.controller.signal.aborted && (meaning.manifest || affected.some((name) => current.unfinished.has(name)))) {
-      this.#options.notify?.(`round ${this.#round}: restarting (${meaning.manifest ? 'manifest changed' : 'inputs changed'})`);
-      current.controller.abort();
+    if (current && !current.controller.signal.aborted) {
+      if (meaning.manifest) {
+        this.#options.notify?.(`round ${this.#round}: restarting (manifest changed)`);
+        current.controller.abort();
+      } else {
+        // `affected` holds the dependents too: unfinished ones would build on the stale images.
+        const restarted = affected.filter((name) => current.unfinished.has(name) && !imageController(current.images, name).signal.aborted);
+        for (const name of restarted) imageController(current.images, name).abort();
+        if (restarted.length > 0) this.#options.notify?.(`round ${this.#round}: restarting ${restarted.join(', ')} (inputs changed)`);
+      }
     }
     this.#wake?.();
   }
@@ -198,7 +217,8 @@ class WatchSession {
     const controller = new AbortController();
     const unfinished = new Set<string>();
     const changed = { all: false, contexts: new Set<string>() };
-    this.#current = { controller, unfinished, changed };
+    const images = new Map<string, AbortController>();
+    this.#current = { controller, images, unfinished, changed };
     const contexts: ContextMemo = new Map(this.#contexts);
     let selection: string[] = [];
     let done = false;
@@ -217,7 +237,8 @@ class WatchSession {
       const whole = names.length === this.#full.graph.order.length;
       const resolved = whole ? this.#full : subgraph(this.#full, names);
       for (const name of resolved.graph.order) unfinished.add(name);
-      const outcome = await this.#options.build({ resolved, round, signal: controller.signal, sink, contexts });
+      const imageSignal = (name: string): AbortSignal => imageController(images, name).signal;
+      const outcome = await this.#options.build({ resolved, round, signal: controller.signal, sink, contexts, imageSignal });
       // Walks taken this round stay valid unless a change touched their context meanwhile.
       if (!changed.all) for (const [name, walked] of contexts) if (!changed.contexts.has(name)) this.#contexts.set(name, walked);
       if (outcome.interrupted) for (const name of unfinished) this.#dirty.add(name);
@@ -270,4 +291,14 @@ class WatchSession {
       await this.#startWatcher();
     }
   }
+}
+
+/** The image's controller of a round, made on first use. */
+function imageController(images: Map<string, AbortController>, name: string): AbortController {
+  let controller = images.get(name);
+  if (controller === undefined) {
+    controller = new AbortController();
+    images.set(name, controller);
+  }
+  return controller;
 }

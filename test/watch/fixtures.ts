@@ -44,6 +44,27 @@ images:
   };
 }
 
+/** Two independent images, `a` and `b`, whose builds take `a` and `b` seconds in a RUN carrying the project id. */
+export function twoSlowProject(seconds: { a: number; b: number }): Record<string, string> {
+  const image = (name: 'a' | 'b'): Record<string, string> => ({
+    [`${name}/Dockerfile`]: `FROM busybox:latest\nCOPY ${name}.txt /${name}.txt\nRUN sleep ${seconds[name]} && echo {{id}} && cat /${name}.txt\n`,
+    [`${name}/${name}.txt`]: `${name} one {{id}}\n`,
+  });
+  return {
+    'images.yaml': `version: 1
+name: {{id}}
+registry: {{id}}
+images:
+  a:
+    context: a
+  b:
+    context: b
+`,
+    ...image('a'),
+    ...image('b'),
+  };
+}
+
 /**
  * Removes every image tagged under the project's repositories (`<id>/...`), tag by tag: removing
  * by ID would also delete any shared image (the test base) that one of those tags points at.

@@ -19,25 +19,32 @@ beforeAll(async () => {
 });
 afterAll(() => project.remove());
 
-it('aborts a round only for changes to images it has not finished, and runs the next round after', async () => {
+it('restarts only the changed images of a running round, and aborts the whole round for the manifest', async () => {
   const stop = new AbortController();
   let change: (file: string) => void = () => undefined;
-  const rounds: { round: number; images: string[]; aborted: boolean }[] = [];
+  const rounds: { round: number; images: string[]; aborted: boolean; restarted: string[] }[] = [];
   let release: () => void = () => undefined;
-  const build: RunRound = async ({ resolved, round, signal, sink }) => {
-    const entry = { round, images: resolved.graph.order, aborted: false };
+  const build: RunRound = async ({ resolved, round, signal, sink, imageSignal }) => {
+    const entry = { round, images: resolved.graph.order, aborted: false, restarted: [] as string[] };
     rounds.push(entry);
-    // `lib` finishes at once; the rest wait until released or aborted.
-    sink.emit({ type: 'built', time: 0, round, image: 'lib', id: 'x', key: 'k', durationMs: 1 });
-    await new Promise<void>((resolve) => {
-      release = resolve;
-      signal.addEventListener('abort', () => resolve(), { once: true });
+    // `lib` finishes at once; the rest wait until released, restarted, or the round is aborted.
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const waits = resolved.graph.order.map(async (image) => {
+      if (image === 'lib') return sink.emit({ type: 'built', time: 0, round, image, id: 'x', key: 'k', durationMs: 1 });
+      const own = imageSignal(image);
+      await Promise.race([released, ...[own, signal].map((s) => new Promise((resolve) => s.addEventListener('abort', resolve, { once: true })))]);
+      if (own.aborted) {
+        entry.restarted.push(image);
+        sink.emit({ type: 'skipped', time: 0, round, image, reason: 'restarted: its inputs changed' });
+      }
     });
+    await Promise.all(waits);
     entry.aborted = signal.aborted;
     sink.emit({ type: 'done', time: 0, round, counts: { built: 0, cached: 0, failed: 0, skipped: 0, pushed: 0 }, durationMs: 0, savedMs: 0 });
     return { interrupted: signal.aborted };
   };
   const events: BuildEvent[] = [];
+  const notes: string[] = [];
   const running = watchImages({
     load: async () => loaded,
     selection: ['lib', 'other'],
@@ -45,6 +52,7 @@ it('aborts a round only for changes to images it has not finished, and runs the 
     sink: { emit: (e) => events.push(e) },
     debounceMs: 20,
     signal: stop.signal,
+    notify: (m) => notes.push(m),
     reportError: (e) => {
       throw e;
     },
@@ -56,25 +64,33 @@ it('aborts a round only for changes to images it has not finished, and runs the 
   await sleep(50);
   expect(rounds).toMatchObject([{ round: 1, images: ['lib', 'other'] }]);
 
-  change(join(project.root, 'lib/lib.txt')); // lib is finished in round 1: no abort
+  change(join(project.root, 'lib/lib.txt')); // lib is finished in round 1: nothing restarts
   await sleep(80);
-  expect(rounds[0]!.aborted).toBe(false);
+  expect(rounds[0]!.restarted).toEqual([]);
   expect(rounds).toHaveLength(1);
 
-  change(join(project.root, 'other/other.txt')); // other is still building: abort and restart
+  change(join(project.root, 'other/other.txt')); // other is still building: only it restarts
   await sleep(80);
-  expect(rounds[0]!.aborted).toBe(true);
+  expect(rounds[0]).toMatchObject({ aborted: false, restarted: ['other'] });
+  expect(notes).toContain('round 1: restarting other (inputs changed)');
+  // Round 2: the pending lib change and the restarted other.
   expect(rounds[1]).toMatchObject({ round: 2, images: ['lib', 'other'] });
+
+  change(join(project.root, 'images.yaml')); // the manifest: the whole round aborts
+  await sleep(80);
+  expect(rounds[1]).toMatchObject({ aborted: true, restarted: [] });
+  expect(rounds[2]).toMatchObject({ round: 3, images: ['lib', 'other'] });
 
   release();
   await sleep(80);
   change(join(project.root, 'app/debug.log')); // .dockerignore'd (and app is not watched anyway)
   await sleep(80);
-  expect(rounds).toHaveLength(2);
+  expect(rounds).toHaveLength(3);
 
   stop.abort();
   await running;
-  expect(events.filter((e) => e.type === 'done').map((e) => e.round)).toEqual([1, 2]);
+  expect(events.filter((e) => e.type === 'done').map((e) => e.round)).toEqual([1, 2, 3]);
+  expect(events.filter((e) => e.type === 'skipped').map((e) => [e.round, e.image])).toEqual([[1, 'other']]);
 });
 
 it('cuts each round from the resolved graph and keeps walks of contexts no change touched', async () => {

@@ -80,7 +80,7 @@ export async function watch(io: CliIO, options: WatchCommandOptions, names: stri
           if (error instanceof KilnError) reportDiagnostics(io, error.diagnostics);
           else io.stderr.write(`kiln watch: ${error instanceof Error ? error.message : String(error)}\n`);
         },
-        build: async ({ resolved, round, signal: roundSignal, sink, contexts }) => {
+        build: async ({ resolved, round, signal: roundSignal, sink, contexts, imageSignal }) => {
           projectName = resolved.graph.project.name;
           const fresh = prefetched && prefetched.project === projectName && performance.now() - prefetched.at < debounceMs + PREFETCH_REFRESH_MS ? prefetched.listing : undefined;
           prefetched = undefined;
@@ -93,6 +93,7 @@ export async function watch(io: CliIO, options: WatchCommandOptions, names: stri
             round,
             statCache,
             contexts,
+            imageSignal,
             ...(fresh ? { listing: fresh } : {}),
             ...(await flagBuildOptions(io, options, { graph: resolved.graph, engine, signal: roundSignal })),
             ...(access && options.registryCache !== false ? { registryCache: access, onNote: (m: string) => io.stderr.write(`kiln: note: ${m}\n`) } : {}),
