@@ -1,5 +1,7 @@
 import { prepareRun } from '../build/prepare-run.js';
 import type { Engine } from '../engine/engine.js';
+import { findInRegistryCache } from '../push/registry-cache.js';
+import type { RegistryAccess } from '../push/registry-access.js';
 import { readLock } from '../lock/lock-file.js';
 import { lockedBuild, type LockedBuild } from '../lock/locked-build.js';
 import type { BuildGraph } from './graph.js';
@@ -11,17 +13,26 @@ export interface CacheStateOptions {
   resolved: ResolvedGraph;
   engine: Engine;
   signal: AbortSignal;
+  /** Also count keys the registry holds (content tag `kiln-<key>`), as `build` would pull them. */
+  registryCache?: RegistryAccess;
+  /** Told about a registry that could not be asked. */
+  onNote?: (message: string) => void;
 }
 
 /**
  * Each selected image's key, whether the engine already holds a build of it, and why it would
- * rebuild — the same decisions `kiln build` makes, without building or pulling anything.
+ * rebuild — the same decisions `kiln build` makes (the registry's content tags included when given
+ * a registry), without building or pulling anything.
  */
 export async function planCacheState(options: CacheStateOptions): Promise<Map<string, ImageCacheState>> {
   const { engine, signal } = options;
   const { graph } = options.resolved;
   const pins = await lockPins(graph, engine, signal);
   const { prepared } = await prepareRun({ graph, engine, signal, pullBases: false, readOnly: true, ...pins });
+  if (options.registryCache) {
+    const hits = await findInRegistryCache({ prepared, access: options.registryCache, ...(options.onNote ? { onNote: options.onNote } : {}) });
+    for (const hit of hits) prepared.set(hit.node.spec.name, { ...hit, cached: { id: '', source: 'registry' }, reasons: [] });
+  }
   const states = new Map<string, ImageCacheState>();
   for (const [name, p] of prepared) {
     states.set(name, { key: p.key, cached: p.cached !== undefined, ...(p.cached ? { source: p.cached.source } : {}), reasons: p.reasons });

@@ -69,6 +69,18 @@ describe('push (real engine and registry)', () => {
     expect((await engine.inspectImage(`${services().registry}/${p.id}/app:latest`))?.Id).toBeDefined();
   });
 
+  it('plan agrees with build: a key the registry holds is cached in the registry, unless --no-registry-cache', async () => {
+    const p = await project(pushRepo());
+    expect((await runCli(['push', '--progress', 'json'], { cwd: p.root, env: await env() })).code).toBe(0);
+    await removeProjectImages(engine, p.id);
+    const planned = await runCli(['plan'], { cwd: p.root, env: await env() });
+    expect(planned.code).toBe(0);
+    expect(planned.stdout.match(/ cached in the registry/g)).toHaveLength(2);
+    expect(planned.stdout).toContain('0 to build, 2 cached');
+    const offRegistry = await runCli(['plan', '--no-registry-cache'], { cwd: p.root, env: await env() });
+    expect(offRegistry.stdout).toContain('2 to build, 0 cached');
+  });
+
   it('--no-cache builds even when the registry holds the key', async () => {
     const p = await project(pushRepo());
     expect((await runCli(['push', '--progress', 'json'], { cwd: p.root, env: await env() })).code).toBe(0);
