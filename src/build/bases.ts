@@ -1,4 +1,6 @@
 import type { Engine } from '../engine/engine.js';
+import { engineAuthFor } from '../lock/base-ref.js';
+import type { CredentialStore } from '../registry/index.js';
 import { familiarName, normalizeReference } from '../model/reference.js';
 import type { BuildGraph } from '../plan/graph.js';
 import { indexImages } from './image-index.js';
@@ -58,7 +60,8 @@ export async function localBaseImages(options: {
 
 /**
  * The image ID of every external base the graph needs, pulling the ones the engine lacks first —
- * as `docker build` would, but before the build so credentials apply and keys are exact. A base
+ * as `docker build` would, but before the build, with docker's credentials (BuildKit without a
+ * session cannot authenticate a pull), so keys are exact. A base
  * that cannot be pulled stays `missing`: the build then fails with the engine's own message.
  */
 export async function resolveBaseImages(options: {
@@ -71,6 +74,8 @@ export async function resolveBaseImages(options: {
   pinned?: ReadonlyMap<string, string>;
   /** Pull bases the engine lacks (default true); `kiln plan` looks without pulling. */
   pull?: boolean;
+  /** Docker's credentials, for bases a registry only serves to a login. */
+  credentials?: CredentialStore;
 }): Promise<Map<string, string>> {
   const bases = new Set([...options.graph.nodes.values()].flatMap((n) => n.externalBases));
   const result = new Map<string, string>();
@@ -84,7 +89,7 @@ export async function resolveBaseImages(options: {
       let id = options.local.get(ref);
       if (id === undefined && options.pull !== false) {
         try {
-          await options.engine.pull(ref, undefined, () => {}, options.signal);
+          await options.engine.pull(ref, await engineAuthFor(ref, options.credentials), () => {}, options.signal);
           id = (await options.engine.inspectImage(ref, options.signal))?.Id;
         } catch {
           id = undefined;

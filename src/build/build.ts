@@ -1,6 +1,7 @@
 import type { StatCache } from '../context/index.js';
 import type { Engine, ImageSummary } from '../engine/engine.js';
 import type { BuilderKind } from '../model/project.js';
+import type { CredentialStore } from '../registry/index.js';
 import type { ResolvedGraph } from '../plan/resolve-graph.js';
 import type { EventSink, PlannedImage } from '../run/events.js';
 import { defaultConcurrency, runBuild, type ImageJob, type RunSummary } from '../run/run-build.js';
@@ -27,6 +28,8 @@ export interface BuildOptions {
   pinnedDockerfiles?: ReadonlyMap<string, string>;
   /** Resolved pinned base digests from kiln.lock, by reference. */
   pinnedBases?: ReadonlyMap<string, string>;
+  /** Docker's credentials, for pulling missing bases a registry only serves to a login. */
+  credentials?: CredentialStore;
   /** Look keys not built locally up in their registry (content tag `kiln-<key>`) and pull instead of building. */
   registryCache?: RegistryAccess;
   /** Told about problems that did not stop the build (a registry cache that could not be asked). */

@@ -1,4 +1,5 @@
 import type { Engine } from '../engine/engine.js';
+import type { CredentialStore } from '../registry/index.js';
 import type { BuildGraph } from '../plan/graph.js';
 import { prepareRun } from './prepare-run.js';
 import type { ImageIndex } from './image-index.js';
@@ -23,6 +24,7 @@ export async function currentBuilds(options: {
   signal?: AbortSignal;
   pinnedDockerfiles?: ReadonlyMap<string, string>;
   pinnedBases?: ReadonlyMap<string, string>;
+  credentials?: CredentialStore;
 }): Promise<CurrentBuilds> {
   const { images, prepared } = await prepareRun({ ...options, signal: options.signal ?? new AbortController().signal });
   const keys = new Map<string, string>();

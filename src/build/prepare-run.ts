@@ -2,6 +2,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { StatCache, statCachePath } from '../context/index.js';
 import type { Engine, EngineInfo, ImageSummary } from '../engine/engine.js';
 import type { BuilderKind } from '../model/project.js';
+import type { CredentialStore } from '../registry/index.js';
 import type { BuildGraph } from '../plan/graph.js';
 import { localBaseImages, resolveBaseImages, unpinnedBases } from './bases.js';
 import { indexImages, projectImagesFilter, type ImageIndex } from './image-index.js';
@@ -30,6 +31,8 @@ export interface PrepareRunOptions {
   pinnedDockerfiles?: ReadonlyMap<string, string>;
   /** Pull bases the engine lacks (default true); a base left missing stays out of the key, as in build before its pull. */
   pullBases?: boolean;
+  /** Docker's credentials, for pulling bases a registry only serves to a login. */
+  credentials?: CredentialStore;
   /** Only looking (`kiln plan`): a stat cache that cannot be written is no reason to fail. */
   readOnly?: boolean;
   /** An already-open stat cache (watch mode keeps one between rounds); saved here, not reopened. */
@@ -75,6 +78,7 @@ export async function prepareRun(options: PrepareRunOptions): Promise<PreparedRu
     local: await basesRequest,
     signal,
     ...(options.pullBases === false ? { pull: false } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
     ...(options.pinnedBases ? { pinned: options.pinnedBases } : {}),
   });
   const prepared = await prepareImages({

@@ -3,5 +3,5 @@ export { readLock, writeLock, parseLock, formatLock, lockPath, type LockFile, ty
 export { createLock, lockableBases, type CreateLockOptions } from './create-lock.js';
 export { lockedBuild, pinnedReference, type LockedBuild } from './locked-build.js';
 export { baseRef, pullWithAuth, type BaseRef } from './base-ref.js';
-export { pullBases, pullMissingBases, type PulledBase } from './pull-bases.js';
+export { pullBases, type PulledBase } from './pull-bases.js';
 export { prepareBases, type BaseBuildOptions } from './build-bases.js';

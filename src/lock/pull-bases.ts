@@ -8,7 +8,7 @@ export interface PulledBase {
   ref: string;
   /** The image ID after the pull (or the one already there). */
   id?: string;
-  /** Already in the engine (only with `onlyMissing`). */
+  /** The pull failed but the engine already has the image (see `warning`). */
   present?: boolean;
   /** Why the pull failed. */
   problem?: Diagnostic;
@@ -25,20 +25,11 @@ export async function pullBases(options: {
   refs: readonly string[];
   engine: Engine;
   credentials?: CredentialStore;
-  /** Skip references the engine already has (a build's pre-pull). */
-  onlyMissing?: boolean;
   signal?: AbortSignal;
   onLine?: (line: string) => void;
 }): Promise<PulledBase[]> {
   const results: PulledBase[] = [];
   for (const ref of options.refs) {
-    if (options.onlyMissing) {
-      const id = (await options.engine.inspectImage(ref, options.signal))?.Id;
-      if (id !== undefined) {
-        results.push({ ref, id, present: true });
-        continue;
-      }
-    }
     try {
       const id = await pullWithAuth({
         engine: options.engine,
@@ -62,9 +53,4 @@ export async function pullBases(options: {
     }
   }
   return results;
-}
-
-/** Before an unlocked build: pulls the external bases the engine lacks, with credentials. Failures are left to the build to report. */
-export async function pullMissingBases(options: { refs: readonly string[]; engine: Engine; credentials?: CredentialStore; signal?: AbortSignal }): Promise<void> {
-  await pullBases({ ...options, onlyMissing: true });
 }
