@@ -3,19 +3,16 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isCacheKey, sha256Hex, type CacheKey, type KeyInputs } from './cache-key.js';
 
-/** What went into one cache key, kept so a later run can say why its key differs. */
-export interface KeyRecord {
+/**
+ * What went into one cache key, kept so a later run can say why its key differs: the key's inputs,
+ * with the Dockerfile and the context kept as hashes per file instead of text and one digest.
+ */
+export interface KeyRecord extends Omit<KeyInputs, 'dockerfile' | 'contextDigest'> {
   key: CacheKey;
   /** sha256 hex of the Dockerfile text sent. */
   dockerfileHash: string;
   /** Context path → entry fingerprint (type, mode, content); see hashContext `entries`. */
   files: Record<string, string>;
-  args: Record<string, string>;
-  target?: string;
-  platform?: string;
-  builder: string;
-  dependencies: Record<string, string>;
-  baseImages: Record<string, string>;
   /** ISO 8601. */
   createdAt: string;
   /** How long the build of this key took, once built; a cache hit saves about this much. */
