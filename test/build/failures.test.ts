@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { services } from '../helpers/services.js';
-import { builders, buildJson, engineEnv, eventOf, outcomes, projectsOnEngine } from './fixture.js';
+import { builders, buildJson, manifest, engineEnv, eventOf, outcomes, projectsOnEngine } from './fixture.js';
 
 /**
  * `bad` fails fast while `slow` runs beside it (two slots); `dep` builds FROM `bad`, `slowdep`
@@ -11,18 +11,13 @@ function failingRepo(): Record<string, string> {
   const registry = `${services().registry}/{{id}}`;
   const base = services().baseImage;
   return {
-    'images.yaml': [
-      'version: 1',
-      'name: "{{id}}"',
-      `registry: ${registry}`,
-      'images:',
-      '  bad: { context: bad }',
-      '  slow: { context: slow }',
-      '  later: { context: later }',
-      '  dep: { context: dep }',
-      '  slowdep: { context: slowdep }',
-      '',
-    ].join('\n'),
+    'images.yaml': manifest([
+      'bad: { context: bad }',
+      'slow: { context: slow }',
+      'later: { context: later }',
+      'dep: { context: dep }',
+      'slowdep: { context: slowdep }',
+    ]),
     'bad/Dockerfile': `FROM ${base}\nRUN echo first-line-{{id}} && echo oops-line >&2 && exit 3\n`,
     'slow/Dockerfile': `FROM ${base}\nRUN sleep 2 && echo slow-{{id}}\n`,
     'later/Dockerfile': `FROM ${base}\nRUN echo later-{{id}}\n`,

@@ -9,6 +9,11 @@ import { realEngine, services } from '../helpers/services.js';
 /** The builders every build test runs with. */
 export const builders = ['buildkit', 'classic'] as const;
 
+/** An images.yaml for the project `{{id}}` on the test registry, one `images` entry per line given. */
+export function manifest(images: string[]): string {
+  return ['version: 1', 'name: "{{id}}"', `registry: ${services().registry}/{{id}}`, 'images:', ...images.map((line) => `  ${line}`), ''].join('\n');
+}
+
 /**
  * A small monorepo with every kind of inferred edge: `app` starts FROM `base` and copies a file
  * out of the library image `lib` with `COPY --from`; `tool` is independent. `app`'s .dockerignore
@@ -17,17 +22,12 @@ export const builders = ['buildkit', 'classic'] as const;
 export function monorepo(): Record<string, string> {
   const registry = `${services().registry}/{{id}}`;
   return {
-    'images.yaml': [
-      'version: 1',
-      'name: "{{id}}"',
-      `registry: ${registry}`,
-      'images:',
-      '  base: { context: images/base }',
-      '  lib: { context: libs/lib, target: lib }',
-      '  app: { context: services/app }',
-      '  tool: { context: services/tool }',
-      '',
-    ].join('\n'),
+    'images.yaml': manifest([
+      'base: { context: images/base }',
+      'lib: { context: libs/lib, target: lib }',
+      'app: { context: services/app }',
+      'tool: { context: services/tool }',
+    ]),
     'images/base/Dockerfile': `FROM ${services().baseImage}\nCOPY motd /etc/motd\nRUN echo base-ran\n`,
     'images/base/motd': 'v1\n',
     'libs/lib/Dockerfile': `FROM ${services().baseImage} AS lib\nCOPY lib.sh /out/lib.sh\nRUN echo lib-ran\n`,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { BuildEvent } from '../../src/run/events.js';
 import { runCli } from '../helpers/cli.js';
 import { services } from '../helpers/services.js';
-import { builders, buildJson, engineEnv, eventOf, outcomes, projectsOnEngine } from './fixture.js';
+import { builders, buildJson, manifest, engineEnv, eventOf, outcomes, projectsOnEngine } from './fixture.js';
 
 /**
  * `solo` is listed first but stands alone; `head → mid → tail` is the longest chain. `mid` names
@@ -12,17 +12,12 @@ function chainRepo(): Record<string, string> {
   const registry = `${services().registry}/{{id}}`;
   const base = services().baseImage;
   return {
-    'images.yaml': [
-      'version: 1',
-      'name: "{{id}}"',
-      `registry: ${registry}`,
-      'images:',
-      '  solo: { context: solo, tags: [v1] }',
-      '  head: { context: head, tags: [v1] }',
-      '  mid: { context: mid, tags: [v1] }',
-      '  tail: { context: tail, tags: [v1] }',
-      '',
-    ].join('\n'),
+    'images.yaml': manifest([
+      'solo: { context: solo, tags: [v1] }',
+      'head: { context: head, tags: [v1] }',
+      'mid: { context: mid, tags: [v1] }',
+      'tail: { context: tail, tags: [v1] }',
+    ]),
     'solo/Dockerfile': `FROM ${base}\nRUN echo solo-{{id}}\n`,
     'head/Dockerfile': `FROM ${base}\nRUN echo head-{{id}} > /head\n`,
     'mid/Dockerfile': `FROM ${registry}/head:edge\nRUN cat /head\n`,
