@@ -1,4 +1,4 @@
-import { normalizeReference } from '../model/reference.js';
+import { canonicalReference } from '../model/reference.js';
 import type { ImageFilters, ImageSummary } from '../engine/engine.js';
 import { KilnLabel } from '../model/labels.js';
 
@@ -14,8 +14,7 @@ export interface ImageIndex {
 
 /** The canonical `repository:tag` (or `repository@digest`) form used as a map key. */
 export function canonicalRef(ref: string): string {
-  const n = normalizeReference(ref);
-  return n.digest ? `${n.repository}@${n.digest}` : `${n.repository}:${n.tag ?? 'latest'}`;
+  return canonicalReference(ref);
 }
 
 /**

@@ -2,6 +2,7 @@ import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import type { Diagnostic, SourceLocation } from '../diagnostics/diagnostic.js';
+import { producedReferences, type ProducedReference } from '../model/produced.js';
 import type { GroupSpec, ImageSpec, Project } from '../model/project.js';
 import { didYouMean } from '../util/suggest.js';
 
@@ -147,25 +148,24 @@ function checkPaths(project: Project, image: ImageSpec): Diagnostic[] {
 }
 
 function checkDuplicateReferences(project: Project): Diagnostic[] {
-  const owners = new Map<string, { image: ImageSpec; index: number }>();
+  // Compared as docker does: `acme/api:1` and `docker.io/acme/api:1` are one reference.
+  const owners = new Map<string, ProducedReference>();
   const problems: Diagnostic[] = [];
-  for (const image of project.images.values()) {
-    image.tags.forEach((tag, index) => {
-      const reference = `${image.repository}:${tag}`;
-      const owner = owners.get(reference);
-      if (!owner) {
-        owners.set(reference, { image, index });
-        return;
-      }
-      const otherAt = owner.image.locations[`tags.${owner.index}`] ?? owner.image.locations.image;
-      problems.push(
-        diagnostic('usage', `images "${owner.image.name}" and "${image.name}" both produce "${reference}"`, {
-          location: image.locations[`tags.${index}`] ?? image.locations.image,
-          hint: 'give one of them another repository or tag',
-          related: [{ message: `image "${owner.image.name}" produces it here`, location: otherAt }],
-        }),
-      );
-    });
+  for (const produced of [...project.images.values()].flatMap(producedReferences)) {
+    const owner = owners.get(produced.canonical);
+    if (!owner) {
+      owners.set(produced.canonical, produced);
+      continue;
+    }
+    const { image } = produced;
+    const otherAt = owner.image.locations[`tags.${owner.tagIndex}`] ?? owner.image.locations.image;
+    problems.push(
+      diagnostic('usage', `images "${owner.image.name}" and "${image.name}" both produce "${produced.ref}"`, {
+        location: image.locations[`tags.${produced.tagIndex}`] ?? image.locations.image,
+        hint: 'give one of them another repository or tag',
+        related: [{ message: `image "${owner.image.name}" produces it here`, location: otherAt }],
+      }),
+    );
   }
   return problems;
 }

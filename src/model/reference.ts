@@ -97,6 +97,15 @@ export function normalizeReference(ref: string): NormalizedReference {
   throw new KilnError(diagnostic('usage', `invalid image reference "${ref}": ${parsed.error}`));
 }
 
+/**
+ * The one form docker gives every spelling of a reference (`acme/x`, `docker.io/acme/x:latest`):
+ * `repository:tag`, a missing tag meaning `latest`, or `repository@digest`. For map keys and equality.
+ */
+export function canonicalReference(ref: string): string {
+  const n = normalizeReference(ref);
+  return n.digest ? `${n.repository}@${n.digest}` : `${n.repository}:${n.tag ?? 'latest'}`;
+}
+
 /** The short name docker prints for a fully qualified repository (`docker.io/library/busybox` → `busybox`). */
 export function familiarName(repository: string): string {
   if (!repository.startsWith(`${DOCKER_HUB}/`)) return repository;
