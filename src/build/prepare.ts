@@ -101,7 +101,7 @@ export async function prepareImages(options: PrepareOptions): Promise<Map<string
       ...(local ? { cached: { id: local.Id, source: 'local' as const } } : {}),
       reasons: local ? [] : options.noCache ? [{ kind: 'forced', detail: '--no-cache' }] : explainRebuild(previous?.record, record),
       tags,
-      aliases: (aliases.get(name) ?? []).filter((a) => !tags.some((t) => canonicalRef(t) === canonicalRef(a))),
+      aliases: (aliases.get(name) ?? []).filter((a) => !tags.some((t) => canonicalRef(t) === a)),
       ...(previous?.durationMs !== undefined ? { previousDurationMs: previous.durationMs } : {}),
     });
   }
@@ -144,13 +144,17 @@ function dockerfileInTar(context: string, dockerfile: string, text: string, rewr
   return { path: dockerfile, nameInTar, ...(rewritten ? { content: text } : {}) };
 }
 
-/** For each image, the references its dependents' Dockerfiles use for it (`acme/base` → `acme/base:latest`). */
+/**
+ * For each image, the references its dependents' Dockerfiles use for it, canonical (`acme/base` →
+ * `docker.io/acme/base:latest`). An edge exists only for a reference the image produces, so after
+ * removing its tags nothing is left; a dependent never moves another image's tag.
+ */
 function aliasesByDependency(graph: BuildGraph): Map<string, string[]> {
   const aliases = new Map<string, string[]>();
   for (const node of graph.nodes.values()) {
     for (const edge of node.edges) {
       if (edge.ref === undefined) continue;
-      const ref = /:[^/]+$/.test(edge.ref) ? edge.ref : `${edge.ref}:latest`;
+      const ref = canonicalRef(edge.ref);
       const list = aliases.get(edge.dependency) ?? [];
       if (!list.includes(ref)) list.push(ref);
       aliases.set(edge.dependency, list);

@@ -87,8 +87,8 @@ function cycleDiagnostic(path: Edge[]): Diagnostic {
   };
 }
 
-/** How an edge came to be, in the user's words. */
-export function describeEdge(e: Edge): string {
+/** How an edge (or a Dockerfile reference) came to be, in the user's words. */
+export function describeEdge(e: Pick<Edge, 'kind' | 'ref'>): string {
   switch (e.kind) {
     case 'depends_on':
       return 'depends_on';

@@ -2,11 +2,14 @@ import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { analyzeDockerfile, imageReferences, neededStages } from '../dockerfile/index.js';
-import { normalizeReference } from '../model/reference.js';
+import { producedIndex, type ProducedIndex } from '../model/produced.js';
 import type { DockerfileAnalysis } from '../dockerfile/index.js';
 import type { ImageSpec, Project } from '../model/project.js';
 import { fail, ok, type Result } from '../util/result.js';
+import { unreachable } from '../util/unreachable.js';
 import { findCycles } from './cycles.js';
+import { matchReference } from './match-reference.js';
+import { selfReferenceDiagnostic, unproducedTagDiagnostic } from './reference-diagnostics.js';
 import type { BuildGraph, Edge, ImageNode } from './graph.js';
 import { selectImages } from './select.js';
 import { toWaves } from './waves.js';
@@ -26,15 +29,16 @@ export interface ResolvedGraph {
 }
 
 /**
- * Reads every Dockerfile, infers edges from FROM / COPY --from / RUN --mount references that name
- * another manifest image by repository, adds depends_on edges, rejects cycles, and returns the
- * validated graph of the selection (the named images and groups plus all they depend on).
+ * Reads every Dockerfile, infers edges from FROM / COPY --from / RUN --mount references that are
+ * exactly a reference another manifest image produces (repository and tag), adds depends_on edges,
+ * rejects cycles, and returns the validated graph of the selection (the named images and groups
+ * plus all they depend on).
  */
 export async function resolveGraph(project: Project, options: ResolveOptions = {}): Promise<Result<ResolvedGraph, Diagnostic[]>> {
   const read = options.readDockerfile ?? ((f: string) => readFile(f, 'utf8'));
   const problems: Diagnostic[] = [];
   const analyses = new Map<string, DockerfileAnalysis>();
-  const byRepository = repositoryIndex(project);
+  const produced = producedIndex(project.images.values());
   const nodes = new Map<string, ImageNode>();
 
   // Dockerfiles are independent: read and analyze them concurrently.
@@ -46,7 +50,7 @@ export async function resolveGraph(project: Project, options: ResolveOptions = {
         return;
       }
       analyses.set(spec.name, result.value.analysis);
-      nodes.set(spec.name, nodeFor(spec, result.value.references, byRepository, problems));
+      nodes.set(spec.name, nodeFor(spec, result.value.references, project.images, produced, problems));
     }),
   );
   if (problems.length > 0) return fail(sortByLocation(problems));
@@ -90,35 +94,41 @@ async function analyzeImage(spec: ImageSpec, root: string, read: (file: string) 
   return ok({ analysis: analyzed.value, references: imageReferences(analyzed.value, spec.target) });
 }
 
-/** Maps each image's normalized repository to its name, for matching Dockerfile references. */
-function repositoryIndex(project: Project): Map<string, string> {
-  const index = new Map<string, string>();
-  for (const spec of project.images.values()) index.set(normalizeReference(spec.repository).repository, spec.name);
-  return index;
-}
-
+/**
+ * An image's edges and external bases. A reference is an edge only when it is exactly a reference
+ * another image produces; its own produced reference, or a manifest repository under a tag nobody
+ * produces, is a problem at the Dockerfile line.
+ */
 function nodeFor(
   spec: ImageSpec,
   references: Analyzed['references'],
-  byRepository: Map<string, string>,
+  images: ReadonlyMap<string, ImageSpec>,
+  produced: ProducedIndex,
   problems: Diagnostic[],
 ): ImageNode {
   const edges: Edge[] = [];
   const externalBases: string[] = [];
   for (const reference of references) {
-    const normalized = normalizeReference(reference.ref);
-    const dependency = byRepository.get(normalized.repository);
-    // A digest pins a specific published build, and naming one's own repository means the
-    // previous release of it: both are external images, not edges of this build.
-    if (dependency === undefined || dependency === spec.name || normalized.digest !== undefined) {
-      if (!externalBases.includes(reference.ref)) externalBases.push(reference.ref);
-      continue;
+    const match = matchReference(reference.ref, produced);
+    switch (match.kind) {
+      case 'external':
+        if (!externalBases.includes(reference.ref)) externalBases.push(reference.ref);
+        break;
+      case 'produced':
+        if (match.producer.image.name === spec.name) problems.push(selfReferenceDiagnostic(spec, reference, match.producer));
+        else edges.push({ dependent: spec.name, dependency: match.producer.image.name, kind: reference.kind, ref: reference.ref, location: reference.location });
+        break;
+      case 'unproduced-tag':
+        problems.push(unproducedTagDiagnostic(spec, reference, match));
+        break;
+      default:
+        unreachable(match);
     }
-    edges.push({ dependent: spec.name, dependency, kind: reference.kind, ref: reference.ref, location: reference.location });
   }
   spec.dependsOn.forEach((dependency, i) => {
     const location = spec.locations[`dependsOn.${i}`] ?? spec.locations.dependsOn ?? spec.locations.image;
-    if (!byRepositoryHasName(byRepository, dependency)) {
+    // The loader reports unknown names; a Project built by other means gets the same check here.
+    if (!images.has(dependency)) {
       problems.push({ kind: 'usage', message: `image "${spec.name}" depends on "${dependency}", which is not an image of the manifest`, location });
       return;
     }
@@ -128,12 +138,7 @@ function nodeFor(
   return { spec, edges, dependencies, dependents: [], externalBases };
 }
 
-function byRepositoryHasName(index: Map<string, string>, name: string): boolean {
-  for (const n of index.values()) if (n === name) return true;
-  return false;
-}
-
 function sortByLocation(list: Diagnostic[]): Diagnostic[] {
-  const key = (d: Diagnostic) => `${d.location?.file ?? ''}\0${String(d.location?.line ?? 0).padStart(8, '0')}`;
+  const key = (d: Diagnostic) => `${d.location?.file ?? ''}\0${String(d.location?.line ?? 0).padStart(8, '0')}\0${String(d.location?.column ?? 0).padStart(8, '0')}`;
   return [...list].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }

@@ -31,7 +31,7 @@ describe('kiln plan', () => {
 wave 1
   base  127.0.0.1:5000/ID/base:latest
     ← busybox:latest  external base
-    ← 127.0.0.1:5000/ID/base:stable  external base
+    ← 127.0.0.1:5000/ID/base@sha256:3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f  external base
   proto  ID/proto:latest
     ← busybox:latest  external base
 

@@ -28,9 +28,9 @@ groups:
   backend: [api, worker]
   everything: [backend, tools]
 `,
-  // Its own repository under another tag is the previous release: external, not a self-edge.
+  // A published build of its own repository, pinned by digest, is external: not a self-edge.
   'base/Dockerfile': `FROM busybox:latest
-COPY --from=127.0.0.1:5000/{{id}}/base:stable /etc/motd /etc/motd.previous
+COPY --from=127.0.0.1:5000/{{id}}/base@sha256:3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f /etc/motd /etc/motd.previous
 `,
   'libs/proto/Dockerfile': `FROM busybox:latest
 RUN mkdir /proto

@@ -37,8 +37,8 @@ describe('resolveGraph over a monorepo', () => {
     // target slim skips the stage FROM api: only the depends_on edge remains.
     expect(edges('admin')).toEqual(['proto depends_on - images.yaml:24']);
     expect(graph.nodes.get('admin')!.externalBases).toEqual(['busybox:latest']);
-    // Its own repository under another tag is an external image, not a self-edge.
-    expect(graph.nodes.get('base')!.externalBases).toEqual(['busybox:latest', `127.0.0.1:5000/${id}/base:stable`]);
+    // A published build of its own repository, pinned by digest, is an external image, not a self-edge.
+    expect(graph.nodes.get('base')!.externalBases).toEqual(['busybox:latest', `127.0.0.1:5000/${id}/base@sha256:3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f`]);
     expect(graph.nodes.get('proto')!.dependents).toEqual(['api', 'worker', 'tools', 'admin']);
     expect(graph.waves).toEqual([['base', 'proto'], ['api', 'worker', 'tools', 'admin']]);
     expect(graph.order).toEqual(['base', 'proto', 'api', 'worker', 'tools', 'admin']);
