@@ -116,13 +116,15 @@ function normalizeImage(input: ImageInput): ImageSpec {
   if (image.dockerfile !== undefined) note('dockerfile', [...own, 'dockerfile']);
   const dockerfile = path.resolve(context, image.dockerfile ?? 'Dockerfile');
   const tagsFromImage = image.tags !== undefined;
-  const rawTags = pick('tags', 'tags') ?? ['latest'];
+  const writtenTags = pick('tags', 'tags');
+  const rawTags = writtenTags ?? ['latest'];
   const tagsPath: DataPath = tagsFromImage ? [...own, 'tags'] : ['defaults', 'tags'];
   const tags: string[] = [];
   rawTags.forEach((raw, index) => {
     const tag = expand([...tagsPath, index], raw);
     if (tag === undefined || tags.includes(tag)) return;
-    note(`tags.${tags.length}`, [...tagsPath, index]);
+    // The default `latest` is written nowhere: no location rather than the top of the file.
+    if (writtenTags !== undefined) note(`tags.${tags.length}`, [...tagsPath, index]);
     tags.push(tag);
   });
   let repository: string;
