@@ -6,7 +6,7 @@ import { builders, buildJson, manifest, engineEnv, eventOf, outcomes, projectsOn
 
 /**
  * `solo` is listed first but stands alone; `head → mid → tail` is the longest chain. `mid` names
- * `head` as `head:edge` and `tail` names `mid` without a tag: neither reference is a manifest tag.
+ * `head` by its second tag `head:edge` and `tail` names `mid` without a tag (its tag latest).
  */
 function chainRepo(): Record<string, string> {
   const registry = `${services().registry}/{{id}}`;
@@ -14,8 +14,8 @@ function chainRepo(): Record<string, string> {
   return {
     'images.yaml': manifest([
       'solo: { context: solo, tags: [v1] }',
-      'head: { context: head, tags: [v1] }',
-      'mid: { context: mid, tags: [v1] }',
+      'head: { context: head, tags: [v1, edge] }',
+      'mid: { context: mid, tags: [v1, latest] }',
       'tail: { context: tail, tags: [v1] }',
     ]),
     'solo/Dockerfile': `FROM ${base}\nRUN echo solo-{{id}}\n`,
