@@ -154,6 +154,16 @@ describe('edges are exact produced references', () => {
     expect(edgesOf(graphOf(result))['app']).toEqual(['b from acme/x:arm', 'a from acme/x:amd']);
   });
 
+  test('a build arg from --set moves an ARG-expanded FROM to another variant, or onto the image itself', async () => {
+    const files = project({
+      slim: { fields: 'repository: acme/nginx, tags: [slim]', dockerfile: 'FROM busybox\n' },
+      main: { fields: 'repository: acme/nginx, tags: [main], args: { FLAVOUR: slim }', dockerfile: 'ARG FLAVOUR\nFROM acme/nginx:${FLAVOUR}\n' },
+    });
+    expect(edgesOf(graphOf((await resolve(files)).result))['main']).toEqual(['slim from acme/nginx:slim']);
+    const onItself = await resolve(files, { sets: ['main.args.FLAVOUR=main'] });
+    expect(problemsOf(onItself.result, onItself.root)).toEqual(['main/Dockerfile:2:6 image "main" is its own base: FROM acme/nginx:main names its own tag "main"']);
+  });
+
   test('a digest is an external image, with or without a tag; another registry host is another repository', async () => {
     const { result } = await resolve(
       project({
