@@ -1,0 +1,150 @@
+// docker's config.json: every malformed variant says what is wrong and where, and never shows a
+// secret it holds (its text, its base64 form, or the base64 of user:password), in the message, the
+// printed diagnostic, or a thrown error.
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KilnError } from '../../src/diagnostics/diagnostic.js';
+import { formatDiagnostics } from '../../src/diagnostics/print.js';
+import { createDockerCredentialStore } from '../../src/registry/index.js';
+import { parseJsonTree } from '../../src/util/json-tree.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'kiln-docker-config-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+const b64 = (s: string): string => Buffer.from(s).toString('base64');
+/** A secret unique to one case, and every form of it that must never be printed. */
+export function secretForms(name: string): { secret: string; forms: string[] } {
+  const secret = `Sx${name}${Math.random().toString(36).slice(2, 10)}pw`;
+  return { secret, forms: [secret, b64(secret), b64(`kiln:${secret}`), b64(`kiln:${secret}`).slice(0, 12)] };
+}
+
+/** Malformed config.json texts, each holding `secret`, with the message expected and the text it points at. */
+export function malformedConfigs(secret: string, host: string): { name: string; text: string; message: string; at: [string, number] }[] {
+  const auth = b64(`kiln:${secret}`);
+  const tail = (text: string): [string, number] => [text, text.length];
+  const missing = `{\n  "auths": {\n    "${host}": { "auth": "${auth}" }\n`;
+  return [
+    { name: 'trailing-comma', text: `{\n  "auths": {\n    "${host}": { "auth": "${auth}" },\n  }\n}\n`, message: "JSON syntax error in the docker config: unexpected token '}' (a trailing comma?)", at: ['\n  }\n}', 3] },
+    { name: 'unterminated', text: `{\n  "auths": {\n    "${host}": { "auth": "${auth} }\n  }\n}\n`, message: 'JSON syntax error in the docker config: unterminated string', at: ['"auth": "', 8] },
+    { name: 'bare-password', text: `{\n  "auths": {\n    "${host}": { "username": "kiln", "password": ${secret} }\n  }\n}\n`, message: 'JSON syntax error in the docker config: unexpected character', at: ['"password": ', 12] },
+    { name: 'missing-brace', text: missing, message: "JSON syntax error in the docker config: unexpected end of file (a missing '}'?)", at: tail(missing) },
+    { name: 'array', text: `[\n  "${auth}"\n]\n`, message: 'the docker config is valid JSON but not an object (an array)', at: ['[', 0] },
+    { name: 'auths-string', text: `{\n  "auths": "${auth}"\n}\n`, message: '"auths" in the docker config is not an object (a string)', at: ['"auths": ', 9] },
+    { name: 'auth-number', text: `{ "auths": { "${host}": { "auth": 12345 } }, "x": "${secret}" }`, message: '"auth" of an "auths" entry in the docker config is not a string (a number)', at: ['12345', 0] },
+    { name: 'not-base64', text: `{\n  "auths": {\n    "${host}": { "auth": "${secret}!" }\n  }\n}\n`, message: `the "auth" of "${host}" in the docker config is not base64`, at: ['"auth": ', 8] },
+    { name: 'no-colon', text: `{\n  "auths": {\n    "${host}": { "auth": "${b64(secret + 'xyz')}" }\n  }\n}\n`, message: `the "auth" of "${host}" in the docker config is not base64 of user:password`, at: ['"auth": ', 8] },
+  ];
+}
+
+/** The 1-based line and column of the text `at` names. */
+export function expectedPlace(text: string, at: [string, number]): { line: number; column: number } {
+  const offset = text.indexOf(at[0]) + at[1];
+  const lines = text.slice(0, offset).split('\n');
+  return { line: lines.length, column: lines[lines.length - 1]!.length + 1 };
+}
+
+async function failure(config: string, env: NodeJS.ProcessEnv = {}, helper?: string): Promise<KilnError> {
+  const configDir = await mkdtemp(join(dir, 'c-'));
+  await writeFile(join(configDir, 'config.json'), config);
+  if (helper !== undefined) {
+    await writeFile(join(configDir, 'docker-credential-kilnecho'), `#!/bin/sh\nread -r server\n${helper}\n`);
+    await chmod(join(configDir, 'docker-credential-kilnecho'), 0o755);
+  }
+  const store = createDockerCredentialStore({ env: { DOCKER_CONFIG: configDir, PATH: `${configDir}${delimiter}${process.env.PATH ?? ''}`, ...env } });
+  const error = await store.getAuth('reg.example').then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof Error)) throw new Error('expected a failure');
+  return error as KilnError;
+}
+
+const printed = (error: KilnError): string =>
+  `${error.message}\n${error.stack ?? ''}\n${formatDiagnostics(error.diagnostics ?? [], { color: false, cwd: dir })}`;
+
+describe('malformed docker config.json', () => {
+  for (const variant of malformedConfigs('SECRET', 'reg.example')) {
+    it(`${variant.name}: says what and where, without the line`, async () => {
+      const { secret, forms } = secretForms(variant.name);
+      const { text, message, at } = malformedConfigs(secret, 'reg.example').find((v) => v.name === variant.name)!;
+      const { line, column } = expectedPlace(text, at);
+      const error = await failure(text);
+      expect(error).toBeInstanceOf(KilnError);
+      const [d] = error.diagnostics;
+      expect(d).toMatchObject({ kind: 'usage', message });
+      expect(d?.location).toMatchObject({ line, column, secret: true });
+      const out = printed(error);
+      expect(out).toMatch(new RegExp(`config\\.json:${line}:${column}: error: `));
+      for (const form of forms) expect(out).not.toContain(form);
+      // No excerpt: the line after the location is the hint.
+      expect(out.split('\n').find((l) => l.includes('error:'))?.length).toBeGreaterThan(0);
+      expect(out).not.toMatch(/^\s+\d+ \|/m);
+    });
+  }
+
+  it('DOCKER_AUTH_CONFIG: what and where (line, column), no secret', async () => {
+    const { secret, forms } = secretForms('env');
+    const value = `{"auths": {"reg.example": {"auth": "${b64(`kiln:${secret}`)}"}}`;
+    const error = await failure('{}', { DOCKER_AUTH_CONFIG: value });
+    expect(error.diagnostics[0]?.message).toBe(`JSON syntax error in DOCKER_AUTH_CONFIG: unexpected end of file (a missing '}'?) at line 1, column ${value.length + 1}`);
+    for (const form of forms) expect(printed(error)).not.toContain(form);
+  });
+
+  it('a failing helper that echoes the secret on stdout and stderr: neither is shown', async () => {
+    const { secret, forms } = secretForms('helper');
+    const error = await failure('{"credsStore": "kilnecho"}', {}, `echo "denied for kiln:${secret}"; echo "${secret}" >&2; exit 1`);
+    expect(error.message).toBe('credential helper docker-credential-kilnecho failed for reg.example (exit code 1)');
+    for (const form of forms) expect(printed(error)).not.toContain(form);
+  });
+
+  it('a helper whose reply is not JSON: no quote of it', async () => {
+    const { secret, forms } = secretForms('reply');
+    const error = await failure('{"credsStore": "kilnecho"}', {}, `printf '{"Username":"kiln","Secret":${secret}}'`);
+    expect(error.message).toBe('credential helper docker-credential-kilnecho sent a reply for reg.example that is not JSON');
+    for (const form of forms) expect(printed(error)).not.toContain(form);
+  });
+});
+
+describe('parseJsonTree', () => {
+  it('agrees with JSON.parse on valid and invalid texts (random, seeded), and never quotes the text', () => {
+    let seed = 7;
+    const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const atoms = ['{', '}', '[', ']', ':', ',', '"a"', '"s3cr"', '1', '-2.5e3', 'true', 'null', ' ', '\n', '"\\u0041"', '"x', 'zz', '01'];
+    for (let n = 0; n < 3000; n++) {
+      const text = Array.from({ length: 1 + Math.floor(rand() * 12) }, () => atoms[Math.floor(rand() * atoms.length)]).join('');
+      let expected: unknown;
+      let valid = true;
+      try {
+        expected = JSON.parse(text);
+      } catch {
+        valid = false;
+      }
+      const tree = parseJsonTree(text);
+      expect(tree.ok, text).toBe(valid);
+      if (!tree.ok) {
+        expect(tree.error.message, text).not.toMatch(/s3cr|zz|a"/);
+        expect(tree.error.offset, text).toBeLessThanOrEqual(text.length);
+      } else {
+        expect(plain(tree.value), text).toEqual(expected);
+      }
+    }
+  });
+});
+
+function plain(node: ReturnType<typeof parseJsonTree> extends { ok: true; value: infer V } | unknown ? any : never): unknown {
+  switch (node.kind) {
+    case 'object':
+      return Object.fromEntries(node.entries.map((e: { key: string; value: unknown }) => [e.key, plain(e.value)]));
+    case 'array':
+      return node.items.map(plain);
+    case 'null':
+      return null;
+    default:
+      return node.value;
+  }
+}
