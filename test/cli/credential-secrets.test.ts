@@ -72,6 +72,24 @@ describe('a malformed config.json: exit 2, path:line:col, what is wrong, no line
   }
 });
 
+describe('a malformed config.json stops every command that needs credentials before it does anything', () => {
+  it('kiln build (registry cache lookup) and kiln pull: exit 2, nothing built, no secret', async () => {
+    const { secret, forms } = secretForms('commands');
+    const variant = malformedConfigs(secret, s.authRegistry).find((v) => v.name === 'trailing-comma')!;
+    const { project, env } = await setup(variant.text);
+    const { line, column } = expectedPlace(variant.text, variant.at);
+    for (const command of [['build', '--progress', 'json'], ['pull']]) {
+      const r = await runCli(command, { cwd: project.root, env });
+      expect(r.code, `${command[0]}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toContain(`config.json:${line}:${column}: error: ${variant.message}\n`);
+      await expectNoSecret(forms, r.stdout + r.stderr, project.root);
+    }
+    const engine = realEngine();
+    expect(await engine.listImages({ filters: { label: [`dev.kiln.project=${project.id}`] } })).toEqual([]);
+    await engine.close();
+  }, 120_000);
+});
+
 describe('credentials that do not work: exit 3, no secret anywhere', () => {
   it('a wrong password (valid config): kiln push --progress json', async () => {
     const { secret, forms } = secretForms('wrongpw');
