@@ -11,6 +11,8 @@ export interface PruneScope {
   project: string;
   /** Fully qualified repository (`docker.io/library/app`) → tag templates and tags of the manifest images that use it. */
   repositories: ReadonlyMap<string, readonly string[]>;
+  /** The references the manifest makes now (`docker.io/library/app:latest`): an image holding one is someone's current build. */
+  currentRefs: ReadonlySet<string>;
 }
 
 /**
@@ -21,6 +23,7 @@ export interface PruneScope {
  */
 export function pruneScope(project: string, images: Iterable<Pick<ImageSpec, 'repository' | 'tags' | 'tagTemplates'>>): PruneScope {
   const repositories = new Map<string, string[]>();
+  const currentRefs = new Set<string>();
   for (const spec of images) {
     const repository = parseReference(spec.repository)?.name;
     if (repository === undefined) continue;
@@ -28,8 +31,9 @@ export function pruneScope(project: string, images: Iterable<Pick<ImageSpec, 're
     // Literal tags too: `--set app.tags=…` replaces the tags, not the templates.
     tags.push(...(spec.tagTemplates ?? []), ...spec.tags);
     repositories.set(repository, tags);
+    for (const tag of spec.tags) currentRefs.add(`${repository}:${tag}`);
   }
-  return { project, repositories };
+  return { project, repositories, currentRefs };
 }
 
 /**
@@ -45,6 +49,12 @@ export function isOwnReference(scope: PruneScope, ref: string): boolean {
   if (templates === undefined) return false;
   if (parsed.tag === undefined) return parsed.digest !== undefined;
   return isContentTag(parsed.tag) || matchesTagTemplates(parsed.tag, templates);
+}
+
+/** Whether a tag reference is one the manifest makes now (its image is the build a manifest tag points at). */
+export function isCurrentReference(scope: PruneScope, ref: string): boolean {
+  const parsed = parseReference(ref);
+  return parsed?.tag !== undefined && scope.currentRefs.has(`${parsed.name}:${parsed.tag}`);
 }
 
 /** The references an image carries (tags, then digests), without API < 1.43's `<none>` placeholders. */

@@ -2,7 +2,7 @@
 import type { ImageSummary } from '../engine/engine.js';
 import { KilnLabel } from '../model/labels.js';
 import { isDangling } from './image-rows.js';
-import { isOwnReference, membership, referencesOf, type PruneScope } from './prune-scope.js';
+import { isCurrentReference, isOwnReference, membership, referencesOf, type PruneScope } from './prune-scope.js';
 
 /** Why an image is pruned. */
 export type PruneReason =
@@ -40,6 +40,11 @@ export type KeepReason =
   | 'in-use'
   /** It carries only references kiln did not make. */
   | 'only-foreign-tags'
+  /**
+   * It carries a tag the manifest makes now: the build that tag points at (not rebuilt yet, or a
+   * project sharing the repository built last) stays until `kiln build` moves the tag.
+   */
+  | 'current-tag'
   /** It has no `dev.kiln.repository` label (an older kiln built it) and no tag shows it is this manifest's. */
   | 'unproven-repository';
 
@@ -107,6 +112,7 @@ export function planPrune(images: readonly ImageSummary[], options: PruneOptions
       if (isCurrent(image) || index < kept || !selected(image, options)) return;
       if (options.inUse.has(image.Id)) return keepAs(plan, name, image, 'in-use');
       const { tags, digests } = referencesOf(image);
+      if (tags.some((ref) => isCurrentReference(options.scope, ref))) return keepAs(plan, name, image, 'current-tag');
       const untag = tags.filter((ref) => isOwnReference(options.scope, ref));
       const foreign = [...tags, ...digests].filter((ref) => !isOwnReference(options.scope, ref));
       if (foreign.length > 0 && untag.length === 0) return keepAs(plan, name, image, 'only-foreign-tags');

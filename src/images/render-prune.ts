@@ -17,6 +17,8 @@ export function keepReasonText(why: KeepReason): string {
       return 'in use by a container';
     case 'only-foreign-tags':
       return 'it carries only tags kiln did not make';
+    case 'current-tag':
+      return 'it carries a tag the manifest makes now; kiln build moves it to the current build';
     case 'unproven-repository':
       return 'built by an older kiln without the dev.kiln.repository label, and no tag shows it is this manifest\'s';
     default:

@@ -43,6 +43,8 @@ interface World {
   images: ImageSummary[];
   /** Every reference kiln made, by construction. */
   own: Set<string>;
+  /** The references the manifest makes now. */
+  current: Set<string>;
   manifestRepos: Set<string>;
   inUse: Set<string>;
   currentKeys: Map<string, string>;
@@ -54,16 +56,19 @@ interface World {
 function world(seed: number): World {
   const r = random(seed);
   const pick = <T,>(list: readonly T[]): T => list[Math.floor(r() * list.length)]!;
-  const specs: { name: string; repo: (typeof repositories)[number]; templates: string[] }[] = [];
+  const specs: { name: string; repo: (typeof repositories)[number]; templates: string[]; tags: string[] }[] = [];
   for (const name of names.slice(0, 3)) {
     if (r() < 0.2) continue;
-    specs.push({ name, repo: pick(repositories), templates: Object.keys(templates).filter(() => r() < 0.5) });
+    // `tags`: what the templates give now (a literal may come from --set, beside the templates).
+    specs.push({ name, repo: pick(repositories), templates: Object.keys(templates).filter(() => r() < 0.5), tags: ['latest', 'v1', 'stable'].filter(() => r() < 0.3) });
   }
-  const scope = pruneScope('shop', specs.map((s) => ({ repository: s.repo.written, tags: [], tagTemplates: s.templates })));
-  const templatesOf = (listed: string): string[] => specs.filter((s) => s.repo.listed === listed).flatMap((s) => s.templates);
+  const scope = pruneScope('shop', specs.map((s) => ({ repository: s.repo.written, tags: s.tags, tagTemplates: s.templates })));
+  const specsOf = (listed: string) => specs.filter((s) => s.repo.listed === listed);
   const manifestRepos = new Set(specs.map((s) => s.repo.listed));
+  const current = new Set(specs.flatMap((s) => s.tags.map((t) => `${s.repo.listed}:${t}`)));
   const isOwn = (listed: string, tag: string): boolean =>
-    manifestRepos.has(listed) && (/^kiln-[0-9a-f]{20}$/.test(tag) || templatesOf(listed).some((t) => templates[t]!(tag)));
+    manifestRepos.has(listed) &&
+    (/^kiln-[0-9a-f]{20}$/.test(tag) || specsOf(listed).some((s) => s.tags.includes(tag) || s.templates.some((t) => templates[t]!(tag))));
   const own = new Set<string>();
   const images: ImageSummary[] = [];
   const used = new Set<string>();
@@ -98,7 +103,7 @@ function world(seed: number): World {
   }
   const inUse = new Set(images.filter(() => r() < 0.15).map((i) => i.Id));
   const currentKeys = new Map(specs.filter(() => r() < 0.8).map((s) => [s.name, `k${Math.floor(r() * 4)}`] as const));
-  return { images, own, manifestRepos, inUse, currentKeys, keep: Math.floor(r() * 3), all: r() < 0.3, scope };
+  return { images, own, current, manifestRepos, inUse, currentKeys, keep: Math.floor(r() * 3), all: r() < 0.3, scope };
 }
 
 /** Whether an image is this project's build for a manifest repository, decided from the world's construction. */
@@ -111,7 +116,7 @@ function mine(w: World, image: ImageSummary): boolean {
 }
 
 describe('prune hunting (seeded random stores)', () => {
-  it('never touches an unnamed repository, a foreign reference, an image in use, the current build or the newest N', async () => {
+  it('never touches an unnamed repository, a foreign reference, an image in use, the current build, one a current tag points at, or the newest N', async () => {
     const started = Date.now();
     for (let seed = 1; seed <= 400 && Date.now() - started < 10_000; seed++) {
       const w = world(seed);
@@ -123,6 +128,7 @@ describe('prune hunting (seeded random stores)', () => {
         expect(mine(w, image), where).toBe(true);
         expect(w.inUse.has(c.id), where).toBe(false);
         expect(w.currentKeys.get(c.image), where).not.toBe(c.key);
+        expect(c.repoTags.some((t) => w.current.has(t)), where).toBe(false);
         expect(c.untag.every((t) => w.own.has(t)), where).toBe(true);
         const refs = [...(image.RepoTags ?? []), ...(image.RepoDigests ?? [])];
         expect(c.foreign.sort(), where).toEqual(refs.filter((ref) => !w.own.has(ref)).sort());
@@ -143,6 +149,7 @@ describe('prune hunting (seeded random stores)', () => {
         group.sort((a, b) => isCurrent(b) - isCurrent(a) || b.Created - a.Created || (a.Id < b.Id ? -1 : 1));
         group.forEach((image, index) => {
           if (isCurrent(image) || index < (current === undefined ? 0 : w.keep) || w.inUse.has(image.Id)) return;
+          if ((image.RepoTags ?? []).some((t) => w.current.has(t))) return;
           const refs = [...(image.RepoTags ?? []), ...(image.RepoDigests ?? [])];
           if (refs.some((ref) => !w.own.has(ref)) && !(image.RepoTags ?? []).some((t) => w.own.has(t))) return;
           expected.add(image.Id);

@@ -111,6 +111,16 @@ describe('planPrune', () => {
     ]);
   });
 
+  it('keeps the build a tag of the manifest points at now (not rebuilt yet, or a project sharing the repository built last)', () => {
+    const moved = [build('b', { key: 'k4', created: t0 + 40, tags: ['api:latest', 'api:v4'] }), build('c', { key: 'k3', created: t0 + 30, tags: ['api:v5'] })];
+    const plan = planPrune(moved, { ...base, keep: 0 });
+    expect(plan.candidates).toEqual([]);
+    expect(plan.kept.map((k) => [k.id.slice(7, 8), k.why])).toEqual([
+      ['b', 'current-tag'],
+      ['c', 'current-tag'],
+    ]);
+  });
+
   it('until: only images created before the instant', () => {
     expect(ids({ until: new Date((t0 + 30) * 1000) })).toEqual(['d', 'e']);
   });
