@@ -84,7 +84,8 @@ export interface PruneOptions {
  * Chooses this project's kiln images to prune: in the scope (project and manifest repositories),
  * not current, beyond the newest `keep` builds of their manifest image, matching `until` /
  * `dangling`. Of each, only kiln's own tags are removed; an image that still carries another
- * reference is untagged and kept, and one a container uses is not touched at all.
+ * reference is untagged and kept. One a container uses, or that a tag of the manifest points at
+ * now, is not touched at all.
  */
 export function planPrune(images: readonly ImageSummary[], options: PruneOptions): PrunePlan {
   const keep = Math.max(0, options.keep ?? 1);
