@@ -81,6 +81,41 @@ describe('malformed docker config.json', () => {
   });
 });
 
+describe('malformed docker config.json, hunted (seeded random edits of a valid file)', () => {
+  it('whatever the damage, an error never shows 8 characters in a row of a secret or its base64', async () => {
+    let seed = 11;
+    const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const pieces = ['{', '}', '[', ']', ':', ',', '"', '\\', ' ', '\n', 'a', '1', '='];
+    const started = Date.now();
+    let failures = 0;
+    for (let n = 0; n < 300 && Date.now() - started < 15_000; n++) {
+      const { secret } = secretForms(`hunt${n}`);
+      const auth = b64(`kiln:${secret}`);
+      const valid = JSON.stringify({ auths: { 'reg.example': { auth }, 'other.example': { username: 'kiln', password: secret, identitytoken: `${secret}tok` } } }, null, n % 2 === 0 ? 2 : 0);
+      let text = valid;
+      for (let edits = 1 + Math.floor(rand() * 3); edits > 0; edits--) {
+        const at = Math.floor(rand() * text.length);
+        const kind = rand();
+        const piece = pieces[Math.floor(rand() * pieces.length)]!;
+        text = kind < 0.4 ? text.slice(0, at) + text.slice(at + 1) : kind < 0.7 ? text.slice(0, at) + piece + text.slice(at) : text.slice(0, at) + piece + text.slice(at + 1);
+      }
+      const error = await failure(text).catch((e: unknown) => e);
+      if (error instanceof Error && error.message === 'expected a failure') continue;
+      // Anything else than a KilnError would print as an internal error, with V8's quote of the text.
+      expect(error, `case ${n}`).toBeInstanceOf(KilnError);
+      if (!(error instanceof KilnError)) continue;
+      failures++;
+      const out = printed(error);
+      for (const whole of [secret, auth, `${secret}tok`]) {
+        for (let i = 0; i + 8 <= whole.length; i++) expect(out, `case ${n}: ${JSON.stringify(text)}`).not.toContain(whole.slice(i, i + 8));
+      }
+      expect(error.diagnostics[0]?.location?.secret, `case ${n}`).toBe(true);
+    }
+    // The edits must actually break files, or the hunt proves nothing.
+    expect(failures).toBeGreaterThan(50);
+  });
+});
+
 describe('parseJsonTree', () => {
   it('agrees with JSON.parse on valid and invalid texts (random, seeded), and never quotes the text', () => {
     let seed = 7;
