@@ -27,7 +27,7 @@ export function engineExecutor(options: ExecutorOptions): JobExecutor {
       const image = prepared.get(job.name)!;
       const spec = image.node.spec;
       const started = Date.now();
-      const labels = { ...spec.labels, [KilnLabel.image]: spec.name, [KilnLabel.key]: image.key, [KilnLabel.project]: options.project.name };
+      const labels = { ...spec.labels, [KilnLabel.image]: spec.name, [KilnLabel.key]: image.key, [KilnLabel.project]: options.project.name, [KilnLabel.repository]: spec.repository };
       const { id } = await engine.build(
         {
           context: contextTar({ context: spec.context, entries: image.entries, dockerfile: image.dockerfile }),

@@ -7,6 +7,8 @@ export interface SourceLocation {
   /** End of the span (inclusive line, exclusive column); a single character when absent. */
   endLine?: number;
   endColumn?: number;
+  /** The file holds credentials (docker's config.json): print where, never its lines. */
+  secret?: boolean;
 }
 
 /** What kind of failure a diagnostic reports; decides the exit code. */

@@ -35,7 +35,8 @@ export function formatDiagnostic(d: Diagnostic, options: FormatOptions): string 
     const head = `${tag} ${paint(ansi.bold, message)}`;
     if (!location) return [head];
     const where = `${shownPath(location.file, options.cwd)}:${location.line}:${location.column}`;
-    return [`${paint(ansi.bold, where)}: ${head}`, ...excerpt(location, linesOf(location.file), paint)];
+    // A credential file is not even read.
+    return [`${paint(ansi.bold, where)}: ${head}`, ...excerpt(location, location.secret ? undefined : linesOf(location.file), paint)];
   };
   const lines = block('error', d.message, d.location);
   if (d.hint !== undefined) lines.push(`  ${paint(ansi.cyan, 'hint:')} ${d.hint}`);

@@ -1,8 +1,8 @@
-// `kiln prune`: which of this project's kiln images to remove, then removing them.
-import type { Engine, ImageSummary } from '../engine/engine.js';
+// `kiln prune` planning: which of this project's kiln images to remove or untag, and which to keep and why.
+import type { ImageSummary } from '../engine/engine.js';
 import { KilnLabel } from '../model/labels.js';
 import { isDangling } from './image-rows.js';
-import { parseReference } from './reference.js';
+import { isCurrentReference, isOwnReference, membership, referencesOf, type PruneScope } from './prune-scope.js';
 
 /** Why an image is pruned. */
 export type PruneReason =
@@ -17,18 +17,55 @@ export interface PruneCandidate {
   /** Manifest image name (label `dev.kiln.image`). */
   image: string;
   key: string;
+  /** Every tag the image carries now. */
   repoTags: string[];
   size: number;
   /** Unix seconds. */
   created: number;
   reason: PruneReason;
-  /** Removal by ID needs force because several tags point at it (docker's "referenced in multiple repositories"). */
-  force: boolean;
+  /**
+   * `remove`: kiln's tags are its only references, so the image goes (untagged first, never forced).
+   * `untag`: only kiln's tags go; the image stays for the references in `foreign`.
+   */
+  action: 'remove' | 'untag';
+  /** kiln's own tags on it (manifest repository + tag template, or a content tag): the only ones removed. */
+  untag: string[];
+  /** References kiln did not make (a user's `docker tag`, another repository): never removed. */
+  foreign: string[];
+}
+
+/** Why an image that would otherwise be pruned is left alone. */
+export type KeepReason =
+  /** A container (running or not) uses it. */
+  | 'in-use'
+  /** It carries only references kiln did not make. */
+  | 'only-foreign-tags'
+  /**
+   * It carries a tag the manifest makes now: the build that tag points at (not rebuilt yet, or a
+   * project sharing the repository built last) stays until `kiln build` moves the tag.
+   */
+  | 'current-tag'
+  /** It has no `dev.kiln.repository` label (an older kiln built it) and no tag shows it is this manifest's. */
+  | 'unproven-repository';
+
+/** An image left alone, with why. */
+export interface KeptImage {
+  id: string;
+  image: string;
+  key: string;
+  repoTags: string[];
+  why: KeepReason;
+}
+
+/** What planPrune decided. */
+export interface PrunePlan {
+  candidates: PruneCandidate[];
+  kept: KeptImage[];
 }
 
 /** What to prune. */
 export interface PruneOptions {
-  project: string;
+  scope: PruneScope;
   /** The current cache key of each manifest image: images with that key are never pruned. */
   currentKeys: ReadonlyMap<string, string>;
   /** Builds of each manifest image to keep, the current one counted. Default 1. */
@@ -43,89 +80,70 @@ export interface PruneOptions {
   inUse: ReadonlySet<string>;
 }
 
-/** How many tag references an image has; docker refuses to delete such an image by ID without force when > 1. */
-function tagCount(image: ImageSummary): number {
-  return (image.RepoTags ?? []).filter((ref) => parseReference(ref)?.tag !== undefined).length;
-}
-
 /**
- * Chooses this project's kiln images to remove: not current, beyond the newest `keep` builds of
- * their manifest image, not in use, and matching `until` / `dangling`. Other projects' images and
- * images without kiln's labels are never chosen.
+ * Chooses this project's kiln images to prune: in the scope (project and manifest repositories),
+ * not current, beyond the newest `keep` builds of their manifest image, matching `until` /
+ * `dangling`. Of each, only kiln's own tags are removed; an image that still carries another
+ * reference is untagged and kept. One a container uses, or that a tag of the manifest points at
+ * now, is not touched at all.
  */
-export function planPrune(images: readonly ImageSummary[], options: PruneOptions): PruneCandidate[] {
+export function planPrune(images: readonly ImageSummary[], options: PruneOptions): PrunePlan {
   const keep = Math.max(0, options.keep ?? 1);
-  const byImage = new Map<string, ImageSummary[]>();
+  const plan: PrunePlan = { candidates: [], kept: [] };
+  const byImage = new Map<string, { image: ImageSummary; proven: boolean }[]>();
   for (const image of images) {
-    const labels = image.Labels ?? {};
-    const name = labels[KilnLabel.image];
-    if (labels[KilnLabel.project] !== options.project || !name || !labels[KilnLabel.key]) continue;
+    const scope = membership(options.scope, image);
+    if (scope === 'foreign') continue;
+    const name = image.Labels![KilnLabel.image]!;
     const list = byImage.get(name) ?? [];
-    list.push(image);
+    list.push({ image, proven: scope === 'own' });
     byImage.set(name, list);
   }
-  const candidates: PruneCandidate[] = [];
   for (const [name, builds] of byImage) {
     const currentKey = options.currentKeys.get(name);
     if (currentKey === undefined && !options.all) continue;
     const isCurrent = (image: ImageSummary): boolean => image.Labels?.[KilnLabel.key] === currentKey;
     // Newest first, the current build ahead of all: it takes one of the `keep` places.
-    const ordered = [...builds].sort((a, b) => Number(isCurrent(b)) - Number(isCurrent(a)) || b.Created - a.Created || (a.Id < b.Id ? -1 : 1));
+    const ordered = [...builds].sort(
+      (a, b) => Number(isCurrent(b.image)) - Number(isCurrent(a.image)) || b.image.Created - a.image.Created || (a.image.Id < b.image.Id ? -1 : 1),
+    );
     const kept = currentKey === undefined ? 0 : keep;
-    ordered.forEach((image, index) => {
-      if (isCurrent(image) || index < kept) return;
-      if (options.inUse.has(image.Id)) return;
-      if (options.until !== undefined && image.Created * 1000 >= options.until.getTime()) return;
-      if (options.dangling && !isDangling(image)) return;
-      candidates.push({
-        id: image.Id,
-        image: name,
-        key: image.Labels?.[KilnLabel.key] ?? '',
-        repoTags: (image.RepoTags ?? []).filter((ref) => ref !== '<none>:<none>'),
+    // Unproven builds may be a same-named project's: they take no `keep` place and are never touched.
+    ordered.filter((b) => b.proven).forEach(({ image }, index) => {
+      if (isCurrent(image) || index < kept || !selected(image, options)) return;
+      if (options.inUse.has(image.Id)) return keepAs(plan, name, image, 'in-use');
+      const { tags, digests } = referencesOf(image);
+      if (tags.some((ref) => isCurrentReference(options.scope, ref))) return keepAs(plan, name, image, 'current-tag');
+      const untag = tags.filter((ref) => isOwnReference(options.scope, ref));
+      const foreign = [...tags, ...digests].filter((ref) => !isOwnReference(options.scope, ref));
+      if (foreign.length > 0 && untag.length === 0) return keepAs(plan, name, image, 'only-foreign-tags');
+      plan.candidates.push({
+        ...described(name, image),
         size: image.Size,
         created: image.Created,
         reason: currentKey === undefined ? 'removed-from-manifest' : 'superseded',
-        force: tagCount(image) > 1,
+        action: foreign.length > 0 ? 'untag' : 'remove',
+        untag,
+        foreign,
       });
     });
-  }
-  return candidates;
-}
-
-/** What applyPrune did. */
-export interface PruneResult {
-  removed: PruneCandidate[];
-  /** Candidates left alone: in use by now, or the engine refused (message from the engine). */
-  skipped: { candidate: PruneCandidate; reason: string }[];
-  /** Sum of the sizes of the images actually deleted. */
-  freedBytes: number;
-}
-
-/**
- * Removes the candidates by ID. Force is used only for images with several tags, and never for an
- * image a container uses (checked again right before removing, since containers may have appeared).
- */
-export async function applyPrune(engine: Engine, candidates: readonly PruneCandidate[], signal?: AbortSignal): Promise<PruneResult> {
-  const result: PruneResult = { removed: [], skipped: [], freedBytes: 0 };
-  if (candidates.length === 0) return result;
-  const inUse = await engine.imagesInUse(signal);
-  for (const candidate of candidates) {
-    if (inUse.has(candidate.id)) {
-      result.skipped.push({ candidate, reason: 'in use by a container' });
-      continue;
-    }
-    try {
-      const items = await engine.removeImage(candidate.id, { force: candidate.force }, signal);
-      if (items.some((item) => item.Deleted === candidate.id)) {
-        result.removed.push(candidate);
-        result.freedBytes += candidate.size;
-      } else {
-        result.skipped.push({ candidate, reason: 'the engine untagged it but kept the image' });
-      }
-    } catch (error) {
-      if (signal?.aborted) throw error;
-      result.skipped.push({ candidate, reason: error instanceof Error ? error.message : String(error) });
+    for (const { image } of ordered.filter((b) => !b.proven)) {
+      if (!isCurrent(image) && selected(image, options)) keepAs(plan, name, image, 'unproven-repository');
     }
   }
-  return result;
+  return plan;
+}
+
+/** Whether `until` and `dangling` let the image through. */
+function selected(image: ImageSummary, options: PruneOptions): boolean {
+  if (options.until !== undefined && image.Created * 1000 >= options.until.getTime()) return false;
+  return !options.dangling || isDangling(image);
+}
+
+function described(name: string, image: ImageSummary): Omit<KeptImage, 'why'> {
+  return { id: image.Id, image: name, key: image.Labels?.[KilnLabel.key] ?? '', repoTags: referencesOf(image).tags };
+}
+
+function keepAs(plan: PrunePlan, name: string, image: ImageSummary, why: KeepReason): void {
+  plan.kept.push({ ...described(name, image), why });
 }

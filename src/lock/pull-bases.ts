@@ -41,6 +41,8 @@ export async function pullBases(options: {
       results.push({ ref, ...(id ? { id } : {}) });
     } catch (error) {
       if (options.signal?.aborted) throw error;
+      // A broken docker config is the user's to fix (exit 2), not a pull that failed.
+      if (error instanceof KilnError && error.diagnostics.some((d) => d.kind === 'usage')) throw error;
       const message = (error instanceof Error ? error.message : String(error)).replace(`pull ${ref}: `, '');
       // Throws again when it is the engine that is unreachable, not the registry.
       const local = (await options.engine.inspectImage(ref, options.signal))?.Id;

@@ -6,4 +6,10 @@ export const KilnLabel = {
   key: 'dev.kiln.key',
   /** The project (manifest `name`). */
   project: 'dev.kiln.project',
+  /**
+   * The repository the image was built for (manifest `repository`). With the project name it scopes
+   * prune: two projects whose names collide still name different repositories, and untagged builds
+   * keep it when their tags are gone.
+   */
+  repository: 'dev.kiln.repository',
 } as const;

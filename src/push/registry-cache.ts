@@ -1,3 +1,4 @@
+import { KilnError } from '../diagnostics/diagnostic.js';
 import type { Engine } from '../engine/engine.js';
 import { KilnLabel } from '../model/labels.js';
 import type { PreparedImage } from '../build/prepare.js';
@@ -31,6 +32,8 @@ export async function findInRegistryCache(options: Pick<RegistryCacheOptions, 'p
       try {
         if ((await options.access.client(location.host).headManifest(location.path, contentTag(image.key))) !== undefined) hits.push(image);
       } catch (error) {
+        // A broken docker config is the user's to fix (exit 2), not a registry holding nothing.
+        if (error instanceof KilnError && error.diagnostics.some((d) => d.kind === 'usage')) throw error;
         if (noted.has(location.host)) return;
         noted.add(location.host);
         options.onNote?.(`registry cache: ${error instanceof Error ? error.message : String(error)}; its keys count as not built`);

@@ -156,7 +156,13 @@ export class Authenticator {
     if (response.status !== 200) {
       throw new RegistryError('auth', `the token server of ${this.#host} answered ${response.status}`, { host: this.#host, status: response.status });
     }
-    const reply = JSON.parse(response.body.toString('utf8')) as { token?: string; access_token?: string; expires_in?: number; issued_at?: string };
+    let reply: { token?: string; access_token?: string; expires_in?: number; issued_at?: string };
+    try {
+      reply = JSON.parse(response.body.toString('utf8')) as typeof reply;
+    } catch {
+      // JSON.parse's message would quote the reply, token included.
+      throw new RegistryError('auth', `the token server of ${this.#host} sent a reply that is not JSON`, { host: this.#host });
+    }
     const token = reply.token ?? reply.access_token;
     if (!token) throw new RegistryError('auth', `the token server of ${this.#host} sent no token`, { host: this.#host });
     const issued = reply.issued_at ? Date.parse(reply.issued_at) : NaN;

@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { KilnError, diagnostic } from '../diagnostics/diagnostic.js';
+import { diagnostic, KilnError } from '../diagnostics/diagnostic.js';
+import { decodeAuth, parseDockerConfig, type AuthEntry, type ConfigSource, type DockerConfigFile } from './docker-config.js';
 import { RegistryError } from './errors.js';
 import { convertToHostname, credentialKey } from './host.js';
 
@@ -23,19 +24,6 @@ export interface DockerCredentialStoreOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-interface AuthEntry {
-  auth?: string;
-  username?: string;
-  password?: string;
-  identitytoken?: string;
-}
-
-interface DockerConfigFile {
-  auths?: Record<string, AuthEntry>;
-  credsStore?: string;
-  credHelpers?: Record<string, string>;
-}
-
 /** A store reading docker's config.json and credential helpers, in the docker CLI's lookup order. */
 export function createDockerCredentialStore(options: DockerCredentialStoreOptions = {}): CredentialStore {
   const env = options.env ?? process.env;
@@ -46,14 +34,14 @@ export function createDockerCredentialStore(options: DockerCredentialStoreOption
     async getAuth(host) {
       const key = credentialKey(host);
       // CLI >= 28.4: DOCKER_AUTH_CONFIG overrides the stores for the keys it holds.
-      const fromEnv = env.DOCKER_AUTH_CONFIG ? lookupAuths(parseConfig(env.DOCKER_AUTH_CONFIG, 'DOCKER_AUTH_CONFIG').auths, key) : undefined;
-      if (fromEnv !== undefined) return fromEntry(fromEnv, 'DOCKER_AUTH_CONFIG');
+      const fromEnv = env.DOCKER_AUTH_CONFIG ? lookupAuths(parsed(env.DOCKER_AUTH_CONFIG, { variable: 'DOCKER_AUTH_CONFIG' }).auths, key) : undefined;
+      if (fromEnv !== undefined) return fromEntry(fromEnv, key, 'DOCKER_AUTH_CONFIG');
       config ??= loadConfig(configPath);
       const file = await config;
       const helper = file.credHelpers?.[key] ?? file.credsStore;
       if (helper) return helperGet({ helper, key, env });
       const entry = lookupAuths(file.auths, key);
-      return entry === undefined ? undefined : fromEntry(entry, configPath);
+      return entry === undefined ? undefined : fromEntry(entry, key, 'the docker config');
     },
   };
 }
@@ -63,25 +51,18 @@ async function loadConfig(path: string): Promise<DockerConfigFile> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return {};
+    throw new KilnError(diagnostic('usage', `cannot read the docker config ${path} (${code ?? 'error'})`, { hint: 'Check the file and its permissions, or set DOCKER_CONFIG.' }));
   }
-  return parseConfig(text, path);
+  return parsed(text, { file: path });
 }
 
-function parseConfig(text: string, source: string): DockerConfigFile {
-  try {
-    const value: unknown = JSON.parse(text);
-    if (typeof value === 'object' && value !== null) return value as DockerConfigFile;
-  } catch {
-    // reported below
-  }
-  throw new KilnError(
-    diagnostic('usage', `${source} is not a valid docker configuration (expected a JSON object)`, {
-      ...(source.endsWith('.json') ? { location: { file: source, line: 1, column: 1 } } : {}),
-      hint: 'Fix the JSON, or run `docker login` to rewrite it.',
-    }),
-  );
+/** The configuration, or the usage error saying what is wrong and where, never quoting it. */
+function parsed(text: string, source: ConfigSource): DockerConfigFile {
+  const result = parseDockerConfig(text, source);
+  if (!result.ok) throw new KilnError(result.error);
+  return result.value;
 }
 
 function lookupAuths(auths: Record<string, AuthEntry> | undefined, key: string): AuthEntry | undefined {
@@ -91,19 +72,12 @@ function lookupAuths(auths: Record<string, AuthEntry> | undefined, key: string):
   return Object.entries(auths).find(([k]) => convertToHostname(k) === key)?.[1];
 }
 
-function fromEntry(entry: AuthEntry, source: string): RegistryCredentials | undefined {
+function fromEntry(entry: AuthEntry, key: string, source: string): RegistryCredentials | undefined {
   if (entry.identitytoken) return { identitytoken: entry.identitytoken };
   if (entry.auth) {
-    const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    if (colon <= 0) {
-      throw new KilnError(
-        diagnostic('usage', `${source}: an "auth" entry is not base64 of user:password`, {
-          hint: 'Run `docker login` again for that registry.',
-        }),
-      );
-    }
-    return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1).replace(/\0+$/, '') };
+    const decoded = decodeAuth(entry, key, source);
+    if (!decoded.ok) throw new KilnError(decoded.error);
+    return decoded.value;
   }
   if (entry.username && entry.password !== undefined) return { username: entry.username, password: entry.password };
   return undefined;
@@ -123,15 +97,23 @@ async function helperGet(options: { helper: string; key: string; env: NodeJS.Pro
   }
   if (code !== 0) {
     if (stdout.trim() === notFoundMessage) return undefined;
-    throw new RegistryError('auth', `credential helper ${program} failed for ${options.key}: ${stdout.trim()}`, {
+    // Its output is not shown: a helper may echo what it was given or holds.
+    throw new RegistryError('auth', `credential helper ${program} failed for ${options.key} (exit code ${code ?? 'none'})`, {
       host: options.key,
+      hint: `Run \`echo ${options.key} | ${program} get\` to see its message.`,
     });
   }
-  const reply = JSON.parse(stdout) as { Username?: string; Secret?: string };
-  if (!reply.Secret) return undefined;
+  let reply: { Username?: unknown; Secret?: unknown };
+  try {
+    reply = JSON.parse(stdout) as { Username?: unknown; Secret?: unknown };
+  } catch {
+    // JSON.parse's message would quote the reply, secret included.
+    throw new RegistryError('auth', `credential helper ${program} sent a reply for ${options.key} that is not JSON`, { host: options.key });
+  }
+  if (typeof reply !== 'object' || reply === null || typeof reply.Secret !== 'string' || reply.Secret === '') return undefined;
   // The helper protocol marks identity tokens with the username `<token>`.
   if (reply.Username === '<token>') return { identitytoken: reply.Secret };
-  return { username: reply.Username ?? '', password: reply.Secret };
+  return { username: typeof reply.Username === 'string' ? reply.Username : '', password: reply.Secret };
 }
 
 function run(program: string, args: string[], input: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; spawnError?: Error }> {

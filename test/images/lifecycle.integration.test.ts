@@ -8,7 +8,9 @@ import { KilnError } from '../../src/diagnostics/diagnostic.js';
 import type { Engine } from '../../src/engine/engine.js';
 import { createEngine } from '../../src/engine/index.js';
 import { listKilnImages } from '../../src/images/list.js';
-import { applyPrune, planPrune } from '../../src/images/prune.js';
+import { applyPrune } from '../../src/images/apply-prune.js';
+import { planPrune } from '../../src/images/prune.js';
+import { pruneScope } from '../../src/images/prune-scope.js';
 import { removeImages, tagImage } from '../../src/images/remove.js';
 import { services } from '../helpers/services.js';
 
@@ -77,16 +79,18 @@ describe('image lifecycle on the real engine', () => {
     expect(result.failures[0]?.message).toContain(`cannot remove ${project}-nope:1`);
   });
 
-  it('planPrune + applyPrune remove superseded builds (force only for the multi-tag one), keep the current', async () => {
+  it('planPrune + applyPrune remove superseded builds (each kiln tag by name, never forced), keep the current', async () => {
     const images = await listKilnImages(engine, { project });
-    const plan = planPrune(images, { project, currentKeys: new Map([['api', 'k3']]), inUse: await engine.imagesInUse() });
-    expect(plan.map((c) => [c.key, c.force])).toEqual([
-      ['k2', true],
-      ['k1', false],
+    // Built without dev.kiln.repository (an older kiln): their tags prove the repository.
+    const scope = pruneScope(project, [{ repository: `${project}-api`, tags: ['latest'], tagTemplates: ['${N}'] }]);
+    const plan = planPrune(images, { scope, currentKeys: new Map([['api', 'k3']]), inUse: await engine.imagesInUse() });
+    expect(plan.candidates.map((c) => [c.key, c.action, [...c.untag].sort()])).toEqual([
+      ['k2', 'remove', [`${project}-api:2`, `${project}-api:two`]],
+      ['k1', 'remove', [`${project}-api:1`]],
     ]);
-    const result = await applyPrune(engine, plan);
+    const result = await applyPrune(engine, scope, plan.candidates);
     expect(result.removed.map((c) => c.id)).toEqual([ids.k2, ids.k1]);
-    expect(result.freedBytes).toBe(plan.reduce((n, c) => n + c.size, 0));
+    expect(result.freedBytes).toBe(plan.candidates.reduce((n, c) => n + c.size, 0));
     const after = await listKilnImages(engine, { project });
     expect(after.map((i) => i.Id)).toEqual([ids.k3]);
   });

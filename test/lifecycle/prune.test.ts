@@ -51,11 +51,11 @@ describe('kiln prune', () => {
     expect(ids.every(exists)).toBe(true);
   });
 
-  it('--dry-run lists the superseded build, not the one in use, and removes nothing', async () => {
+  it('--dry-run lists the superseded build to remove, the one in use as kept, and removes nothing', async () => {
     const r = await f.kiln(['prune', '--dry-run']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(ids[1]!.slice(7, 19));
-    expect(r.stdout).not.toContain(ids[0]!.slice(7, 19));
+    expect(r.stdout).toMatch(new RegExp(`Would remove:\n  ${ids[1]!.slice(7, 19)}  app  key [0-9a-f]{12}  <untagged>  `));
+    expect(r.stdout).toMatch(new RegExp(`Would keep:\n  ${ids[0]!.slice(7, 19)}  app  .*\\(kept: in use by a container\\)\n`));
     expect(r.stdout).not.toContain(ids[2]!.slice(7, 19));
     expect(r.stdout).toContain('Would reclaim:');
     expect(ids.every(exists)).toBe(true);

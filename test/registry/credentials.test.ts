@@ -60,7 +60,8 @@ esac`,
     const missing = await storeWith('missing', { credHelpers: { 'm.example': 'does-not-exist-kiln' } });
     await expect(missing.getAuth('m.example')).rejects.toThrow(/docker-credential-does-not-exist-kiln could not be run/);
     const failing = await storeWith('failing', { credsStore: 'kilntest' }, "printf 'keychain locked'; exit 1");
-    await expect(failing.getAuth('f.example')).rejects.toThrow('credential helper docker-credential-kilntest failed for f.example: keychain locked');
+    // Its output is never shown: a helper may echo a secret.
+    await expect(failing.getAuth('f.example')).rejects.toThrow(/^credential helper docker-credential-kilntest failed for f\.example \(exit code 1\)$/);
   });
 
   it('treats a missing config.json as anonymous and a broken one as a usage error', async () => {

@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { diagnostic, KilnError } from '../../diagnostics/diagnostic.js';
 import { createEngine } from '../../engine/index.js';
 import { humanSize } from '../../images/go-format.js';
-import { applyPrune, listKilnImages, parseUntil, planPrune, type PruneCandidate } from '../../images/index.js';
+import { applyPrune, listKilnImages, parseUntil, planPrune, pruneScope, type PruneCandidate } from '../../images/index.js';
+import { describeCandidate, describeKept, renderDryRun } from '../../images/render-prune.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 import { loadGraph, type ManifestOptions } from '../load.js';
@@ -23,8 +24,9 @@ export interface PruneCommandOptions extends ManifestOptions {
 
 /**
  * `kiln prune`: removes this project's kiln images that are not current — beyond the newest
- * `--keep` builds of each image, the current one counted — never one a container uses, never
- * another project's. Lists with `--dry-run`; asks on a TTY, refuses elsewhere without `--force`.
+ * `--keep` builds of each image, the current one counted — in the manifest's repositories only,
+ * never one a container uses. Only kiln's own tags are removed: an image that carries another tag
+ * is untagged and kept. Lists with `--dry-run`; asks on a TTY, refuses elsewhere without `--force`.
  */
 export async function prune(io: CliIO, options: PruneCommandOptions): Promise<ExitCode> {
   let until: Date | undefined;
@@ -34,13 +36,14 @@ export async function prune(io: CliIO, options: PruneCommandOptions): Promise<Ex
     until = parsed.value;
   }
   const resolved = await loadGraph(io, options, []);
-  const project = resolved.graph.project.name;
+  const project = resolved.graph.project;
+  const scope = pruneScope(project.name, project.images.values());
   const engine = createEngine({ env: io.env });
   try {
     const { keys } = await loadCurrentBuilds(io, resolved, engine, io.signal);
-    const images = await listKilnImages(engine, { project, ...(io.signal ? { signal: io.signal } : {}) });
-    const candidates = planPrune(images, {
-      project,
+    const images = await listKilnImages(engine, { project: project.name, ...(io.signal ? { signal: io.signal } : {}) });
+    const plan = planPrune(images, {
+      scope,
       currentKeys: keys,
       keep: options.keep ?? 1,
       inUse: await engine.imagesInUse(io.signal),
@@ -48,15 +51,15 @@ export async function prune(io: CliIO, options: PruneCommandOptions): Promise<Ex
       ...(options.dangling ? { dangling: true } : {}),
       ...(options.all ? { all: true } : {}),
     });
-    if (candidates.length === 0) {
-      io.stdout.write('Nothing to prune.\n');
+    if (options.dryRun) {
+      io.stdout.write(renderDryRun(plan));
       return ExitCode.ok;
     }
-    const total = humanSize(candidates.reduce((n, c) => n + c.size, 0));
-    if (options.dryRun) {
-      io.stdout.write('Would remove:\n');
-      for (const c of candidates) io.stdout.write(`${describe(c)}\n`);
-      io.stdout.write(`\nWould reclaim: ${total}\n`);
+    const kept = plan.kept.map((k) => `kiln: ${describeKept(k)}\n`).join('');
+    const { candidates } = plan;
+    if (candidates.length === 0) {
+      io.stdout.write('Nothing to prune.\n');
+      io.stderr.write(kept);
       return ExitCode.ok;
     }
     if (!options.force) {
@@ -67,15 +70,19 @@ export async function prune(io: CliIO, options: PruneCommandOptions): Promise<Ex
           }),
         ]);
       }
-      for (const c of candidates) io.stderr.write(`${describe(c)}\n`);
-      if (!(await confirm(io, `Remove ${candidates.length} image(s), ${total}? [y/N] `))) {
+      io.stderr.write(renderDryRun(plan));
+      if (!(await confirm(io, question(candidates)))) {
         io.stderr.write('Nothing removed.\n');
         return ExitCode.ok;
       }
+    } else {
+      io.stderr.write(kept);
     }
-    const result = await applyPrune(engine, candidates, io.signal);
-    if (result.removed.length > 0) io.stdout.write('Deleted Images:\n');
-    for (const c of result.removed) io.stdout.write(`${describe(c)}\n`);
+    const result = await applyPrune(engine, scope, candidates, io.signal);
+    if (result.removed.length > 0) io.stdout.write(`Deleted Images:\n${result.removed.map((c) => `${describeCandidate(c)}\n`).join('')}`);
+    if (result.untagged.length > 0) {
+      io.stdout.write(`Untagged Images (kept for their other tags):\n${result.untagged.map((c) => `${describeCandidate(c)}\n`).join('')}`);
+    }
     for (const { candidate, reason } of result.skipped) io.stderr.write(`kiln: kept ${candidate.id.slice(7, 19)} (${candidate.image}): ${reason}\n`);
     io.stdout.write(`\nTotal reclaimed space: ${humanSize(result.freedBytes)}\n`);
     return ExitCode.ok;
@@ -84,10 +91,12 @@ export async function prune(io: CliIO, options: PruneCommandOptions): Promise<Ex
   }
 }
 
-/** One line per image: short ID, manifest image, key, tags, size, why. */
-function describe(c: PruneCandidate): string {
-  const tags = c.repoTags.length > 0 ? c.repoTags.join(', ') : '<untagged>';
-  return `${c.id.slice(7, 19)}  ${c.image}  key ${c.key.slice(0, 12)}  ${tags}  ${humanSize(c.size)}  (${c.reason})`;
+/** The confirmation question: how many images go, how many only lose kiln's tags, and the space. */
+function question(candidates: readonly PruneCandidate[]): string {
+  const removed = candidates.filter((c) => c.action === 'remove');
+  const untagged = candidates.length - removed.length;
+  const size = humanSize(removed.reduce((n, c) => n + c.size, 0));
+  return `Remove ${removed.length} image(s)${untagged > 0 ? ` and untag ${untagged}` : ''}, ${size}? [y/N] `;
 }
 
 async function confirm(io: CliIO, question: string): Promise<boolean> {
@@ -107,12 +116,12 @@ const keepCount = (value: string): number => {
 
 /** Registers the command. */
 export function registerPrune(program: Command, io: CliIO, run: (p: Promise<ExitCode>) => void): void {
-  manifestOptions(program.command('prune').description("remove this project's kiln images that are not current (never one in use, never another project's)"))
+  manifestOptions(program.command('prune').description("remove this project's kiln images that are not current (only kiln's tags, in the manifest's repositories, never one in use)"))
     .option('--keep <n>', 'builds of each image to keep, the current one counted', keepCount, 1)
     .option('--until <duration>', 'only images created before this (24h, 2024-05-01, unix seconds)')
     .option('--dangling', 'only untagged images')
     .option('--all', 'also images of names no longer in the manifest')
-    .option('--dry-run', 'list what would be removed, remove nothing')
+    .option('--dry-run', 'list what would be removed, untagged and kept, and why; change nothing')
     .option('--force', 'do not ask')
     .action((options: PruneCommandOptions) => run(prune(io, options)));
 }
