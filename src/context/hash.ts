@@ -39,6 +39,8 @@ export async function hashContext(
   const files = new Map<string, string>();
   const queue = new PQueue({ concurrency: options.concurrency ?? 16 });
   let read = 0;
+  // Taken before any read, so no file can change unseen between this time and its read.
+  const readAt = cache.now();
   const reads: Promise<void>[] = [];
   const small: ContextEntry[] = [];
   for (const entry of entries) {
@@ -55,7 +57,7 @@ export async function hashContext(
           queue.add(async () => {
             const hash = await hashFile(entry.absolutePath);
             read++;
-            cache.set(entry.absolutePath, entry, hash);
+            cache.set(entry.absolutePath, entry, hash, readAt);
             files.set(entry.path, hash);
           }),
         );
@@ -72,7 +74,7 @@ export async function hashContext(
   for (const entry of small) {
     const hash = hashSmallFile(entry.absolutePath);
     read++;
-    cache.set(entry.absolutePath, entry, hash);
+    cache.set(entry.absolutePath, entry, hash, readAt);
     files.set(entry.path, hash);
     if (performance.now() - slice > YIELD_EVERY_MS) {
       await yieldToEventLoop();
