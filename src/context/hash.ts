@@ -16,6 +16,8 @@ export interface ContextDigest {
   entries: Map<string, string>;
   /** Files actually read (cache misses); 0 for an unchanged tree with a warm cache. */
   read: number;
+  /** When hashing started: a stat-cached hash counts as taken then, its stamp was checked then. */
+  hashedAt: Date;
 }
 
 /** Options of {@link hashContext}. */
@@ -25,7 +27,7 @@ export interface HashContextOptions {
 }
 
 /** Files smaller than this are read whole; larger ones are streamed so memory stays flat. */
-const WHOLE_READ_LIMIT = 1024 * 1024;
+export const WHOLE_READ_LIMIT = 1024 * 1024;
 
 /** Longest stretch of synchronous hashing before the event loop gets a turn. */
 const YIELD_EVERY_MS = 20;
@@ -98,7 +100,7 @@ export async function hashContext(
     }
   }
   whole.update(pending);
-  return { digest: `sha256:${whole.digest('hex')}`, files, entries: fingerprints, read };
+  return { digest: `sha256:${whole.digest('hex')}`, files, entries: fingerprints, read, hashedAt: new Date(readAt) };
 }
 
 /**
