@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Client } from 'undici';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -10,6 +11,8 @@ export interface ImageFile {
   /** Permission bits. */
   mode: number;
   content: string;
+  /** sha256 hex of the content bytes. */
+  sha256: string;
   linkname?: string;
 }
 
@@ -48,10 +51,12 @@ async function untar(body: Readable): Promise<Map<string, ImageFile>> {
       const chunks: Buffer[] = [];
       for await (const chunk of entry) chunks.push(chunk as Buffer);
       const h = entry.header;
+      const bytes = Buffer.concat(chunks);
       files.set(h.name.replace(/\/$/, ''), {
         type: h.type ?? 'file',
         mode: (h.mode ?? 0) & 0o7777,
-        content: Buffer.concat(chunks).toString(),
+        content: bytes.toString(),
+        sha256: createHash('sha256').update(bytes).digest('hex'),
         ...(h.linkname ? { linkname: h.linkname } : {}),
       });
     }
