@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
 import { createHash } from 'node:crypto';
-import { changed, generatedDockerfileName, hashContext, walkContext, type ContextDigest, type ContextEntry, type HashedContext, type StatCache, type TarDockerfile } from '../context/index.js';
+import { contextChanged, generatedDockerfileName, hashContext, walkContext, type ContextDigest, type ContextEntry, type HashedContext, type StatCache, type TarDockerfile } from '../context/index.js';
 import type { BuilderKind } from '../model/project.js';
 import { computeKey, type CacheKey } from '../plan/cache-key.js';
 import { explainRebuild } from '../plan/explain.js';
@@ -159,7 +159,7 @@ function assertHashedDockerfile(dockerfile: TarDockerfile, entries: readonly Con
   const entry = entries.find((e) => e.path === dockerfile.nameInTar && e.absolutePath === dockerfile.path);
   if (entry === undefined) return;
   if (createHash('sha256').update(dockerfile.content).digest('hex') === hashed.files.get(entry.path)) return;
-  throw changed(entry, hashed, 'it was read again and differs');
+  throw contextChanged(entry, hashed, 'it was read again and differs');
 }
 
 /** For each image, the references its dependents' Dockerfiles use for it (`acme/base` → `acme/base:latest`). */

@@ -27,17 +27,15 @@ const CHUNK = 256 * 1024;
  */
 export function verifyEntry(entry: ContextEntry, hashed: HashedContext): void {
   let stats: Stats;
+  let target: string | undefined;
   try {
     stats = lstatSync(entry.absolutePath);
+    if (entry.type === 'symlink' && stats.isSymbolicLink()) target = readlinkSync(entry.absolutePath);
   } catch (error) {
-    throw changed(entry, hashed, gone(error));
+    throw contextChanged(entry, hashed, gone(error));
   }
-  const difference = typeDifference(entry, stats) ?? modeDifference(entry, stats);
-  if (difference) throw changed(entry, hashed, difference);
-  if (entry.type === 'symlink') {
-    const target = readlinkSync(entry.absolutePath);
-    if (target !== entry.linkTarget) throw changed(entry, hashed, `it now points to ${target}, was ${entry.linkTarget ?? ''}`);
-  }
+  check(entry, hashed, stats);
+  if (target !== entry.linkTarget) throw contextChanged(entry, hashed, `it now points to ${target}, was ${entry.linkTarget ?? ''}`);
 }
 
 /** Reads a file whole, if it still holds exactly the bytes hashed (size, mode and content); throws otherwise. */
@@ -46,7 +44,7 @@ export function readVerified(entry: ContextEntry, hashed: HashedContext): Buffer
   try {
     fd = openSync(entry.absolutePath, READ_NO_FOLLOW);
   } catch (error) {
-    throw changed(entry, hashed, gone(error));
+    throw contextChanged(entry, hashed, gone(error));
   }
   try {
     check(entry, hashed, fstatSync(fd));
@@ -74,7 +72,7 @@ export function readVerified(entry: ContextEntry, hashed: HashedContext): Buffer
  */
 export async function* verifiedChunks(entry: ContextEntry, hashed: HashedContext): AsyncGenerator<Buffer> {
   const handle = await open(entry.absolutePath, READ_NO_FOLLOW).catch((error: unknown) => {
-    throw changed(entry, hashed, gone(error));
+    throw contextChanged(entry, hashed, gone(error));
   });
   try {
     check(entry, hashed, await handle.stat());
@@ -101,7 +99,7 @@ export async function* verifiedChunks(entry: ContextEntry, hashed: HashedContext
 }
 
 /** The failure of an image whose context no longer is what its key hashed. */
-export function changed(entry: Pick<ContextEntry, 'absolutePath'>, hashed: HashedContext, detail: string): KilnError {
+export function contextChanged(entry: Pick<ContextEntry, 'absolutePath'>, hashed: HashedContext, detail: string): KilnError {
   const shown = hashed.root ? path.relative(hashed.root, entry.absolutePath) : entry.absolutePath;
   return new KilnError(
     diagnostic('failed', `${shown} changed while kiln was building (hashed at ${hashed.hashedAt.toISOString()}; ${detail}); run kiln again`, {
@@ -112,13 +110,13 @@ export function changed(entry: Pick<ContextEntry, 'absolutePath'>, hashed: Hashe
 
 function check(entry: ContextEntry, hashed: HashedContext, stats: Stats): void {
   const difference = typeDifference(entry, stats) ?? modeDifference(entry, stats);
-  if (difference) throw changed(entry, hashed, difference);
+  if (difference) throw contextChanged(entry, hashed, difference);
 }
 
 function checkContent(entry: ContextEntry, hashed: HashedContext, length: number, hash: string): void {
-  if (length > entry.size) throw changed(entry, hashed, `it grew past ${entry.size} bytes`);
-  if (length < entry.size) throw changed(entry, hashed, `it shrank to ${length} bytes, was ${entry.size}`);
-  if (hash !== hashed.files.get(entry.path)) throw changed(entry, hashed, 'its content differs');
+  if (length > entry.size) throw contextChanged(entry, hashed, `it grew past ${entry.size} bytes`);
+  if (length < entry.size) throw contextChanged(entry, hashed, `it shrank to ${length} bytes, was ${entry.size}`);
+  if (hash !== hashed.files.get(entry.path)) throw contextChanged(entry, hashed, 'its content differs');
 }
 
 function typeDifference(entry: ContextEntry, stats: Stats): string | undefined {
