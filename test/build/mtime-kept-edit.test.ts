@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RACY_WINDOW_MS } from '../../src/context/stat-cache.js';
 import type { BuildEvent } from '../../src/run/events.js';
 import { imageFiles } from '../helpers/image-files.js';
+import { restoreMtime } from '../helpers/mtime.js';
 import { services } from '../helpers/services.js';
 import { builders, buildJson, eventOf, manifest, outcomes, projectsOnEngine } from './fixture.js';
 
@@ -14,14 +14,12 @@ import { builders, buildJson, eventOf, manifest, outcomes, projectsOnEngine } fr
 
 const pastRacyWindow = () => new Promise((r) => setTimeout(r, RACY_WINDOW_MS + 200));
 
-/** Writes same-size content and sets the mtime back to the nanosecond with touch, as `touch -r` would. */
+/** Writes same-size content and sets the mtime back to the nanosecond, as `touch -r` would. */
 async function editKeepingMtime(file: string, content: string): Promise<void> {
   const before = await stat(file, { bigint: true });
   await writeFile(file, content);
-  const ns = before.mtimeNs % 1_000_000_000n;
-  execFileSync('touch', ['-m', '-d', `@${before.mtimeNs / 1_000_000_000n}.${String(ns).padStart(9, '0')}`, file]);
-  const after = await stat(file, { bigint: true });
-  expect([after.size, after.mtimeNs]).toEqual([before.size, before.mtimeNs]);
+  restoreMtime(file, before.mtimeNs);
+  expect((await stat(file, { bigint: true })).size).toBe(before.size);
 }
 
 const keyOf = (events: BuildEvent[]): string | undefined => eventOf(events, 'built', 'app')?.key ?? eventOf(events, 'cached', 'app')?.key;

@@ -1,9 +1,10 @@
-import { chmod, rename, stat, truncate, unlink, utimes, writeFile } from 'node:fs/promises';
+import { chmod, rename, stat, truncate, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hashContext } from '../../src/context/hash.js';
 import { RACY_WINDOW_MS, StatCache } from '../../src/context/stat-cache.js';
 import { walkContext } from '../../src/context/walk.js';
+import { restoreMtime } from '../helpers/mtime.js';
 import { makeTree } from './fixtures.js';
 
 // Hunts stale stat-cache hits: random edits meant to keep a file's stamp (same size, mtime set
@@ -38,29 +39,29 @@ const edits: Record<string, Edit> = {
     await writeFile(file, content);
   },
   async mtimeRestored(file, content) {
-    const before = await stat(file);
+    const before = await stat(file, { bigint: true });
     await writeFile(file, content);
-    await utimes(file, before.atime, before.mtime);
+    restoreMtime(file, before.mtimeNs);
   },
   async renameOver(file, content) {
-    const before = await stat(file);
+    const before = await stat(file, { bigint: true });
     const temp = `${file}.tmp`;
-    await writeFile(temp, content, { mode: before.mode & 0o777 });
-    await utimes(temp, before.atime, before.mtime);
+    await writeFile(temp, content, { mode: Number(before.mode) & 0o777 });
+    restoreMtime(temp, before.mtimeNs);
     await rename(temp, file);
   },
   async recreated(file, content) {
     // The freed inode is often reused at once: same path, size, inode and mtime.
-    const before = await stat(file);
+    const before = await stat(file, { bigint: true });
     await unlink(file);
-    await writeFile(file, content, { mode: before.mode & 0o777 });
-    await utimes(file, before.atime, before.mtime);
+    await writeFile(file, content, { mode: Number(before.mode) & 0o777 });
+    restoreMtime(file, before.mtimeNs);
   },
   async truncateRewrite(file, content) {
-    const before = await stat(file);
+    const before = await stat(file, { bigint: true });
     await truncate(file, 0);
     await writeFile(file, content);
-    await utimes(file, before.atime, before.mtime);
+    restoreMtime(file, before.mtimeNs);
   },
   async chmod(file) {
     const before = await stat(file);
