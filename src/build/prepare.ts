@@ -156,7 +156,7 @@ function dockerfileInTar(context: string, dockerfile: string, text: string): Tar
  * another: an edit between the two would send a Dockerfile the context digest never saw.
  */
 function assertHashedDockerfile(dockerfile: TarDockerfile, entries: readonly ContextEntry[], hashed: HashedContext): void {
-  const entry = entries.find((e) => e.path === dockerfile.nameInTar && e.absolutePath === dockerfile.path);
+  const entry = entries.find((e) => e.path === dockerfile.nameInTar && e.absolutePath === dockerfile.path && e.type === 'file');
   if (entry === undefined) return;
   if (createHash('sha256').update(dockerfile.content).digest('hex') === hashed.files.get(entry.path)) return;
   throw contextChanged(entry, hashed, 'it was read again and differs');

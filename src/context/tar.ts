@@ -41,8 +41,9 @@ export function generatedDockerfileName(content: string): string {
  * Streams the context as a tar, produced lazily as the consumer reads: one file open at a
  * time and tar-stream's backpressure all the way to the file reads, so memory does not grow
  * with the context. Each file is read once, and what is sent is exactly what the key hashed: an
- * entry that changed since fails the stream before the archive can be complete (see verify.ts). uid/gid are 0 and names empty (as docker/cli's ChownOpts does); mode and
- * mtime are kept, as docker's CLI keeps them: BuildKit's COPY cache ignores mtimes.
+ * entry that changed since fails the stream before the archive can be complete (see verify.ts).
+ * uid/gid are 0 and names empty (as docker/cli's ChownOpts does); mode and mtime are kept, as
+ * docker's CLI keeps them: BuildKit's COPY cache ignores mtimes.
  */
 export function contextTar(options: ContextTarOptions): Readable {
   async function* produce(): AsyncGenerator<Buffer> {
@@ -78,9 +79,11 @@ async function writeEntries(tar: Pack, options: ContextTarOptions): Promise<void
   const replacements = new Map<string, Buffer>();
   const additions: { name: string; content: Buffer }[] = [];
   const { dockerfile, entries, hashed } = options;
-  if (dockerfile) {
+  const fileAt = (name: string) => entries.find((e) => e.path === name && e.type === 'file');
+  const linked = entries.some((e) => e.path === dockerfile?.nameInTar && e.type === 'symlink');
+  // A Dockerfile that is a link in the context goes as the link, as docker sends it; its target is an entry of its own.
+  if (dockerfile && !linked) {
     const content = Buffer.from(dockerfile.content);
-    const fileAt = (name: string) => entries.find((e) => e.path === name && e.type === 'file');
     if (fileAt(dockerfile.nameInTar)) {
       replacements.set(dockerfile.nameInTar, content);
     } else {

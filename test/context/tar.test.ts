@@ -119,6 +119,19 @@ describe('contextTar', () => {
     expect(aside.map((e) => e.content)).toEqual([content, `\n${generatedDockerfileName(content)}\n`, 'FROM busybox:latest', 'a']);
   });
 
+  it('sends a Dockerfile that is a link in the context as the link, its target as a file of its own', async () => {
+    const { root, cleanup } = await makeTree({ Dockerfile: { link: 'docker/real' }, 'docker/real': 'FROM busybox' });
+    cleanups.push(cleanup);
+    const entries = await walkContext({ context: root, dockerfile: 'Dockerfile' });
+    const dockerfile = { path: path.join(root, 'Dockerfile'), nameInTar: 'Dockerfile', content: 'FROM busybox' };
+    const unpacked = await unpack(contextTar({ context: root, entries, hashed: await hashedOf(entries), dockerfile }));
+    expect(unpacked.map((e) => [e.name.replace(/\/$/, ''), e.type, e.linkname ?? e.content])).toEqual([
+      ['Dockerfile', 'symlink', 'docker/real'],
+      ['docker', 'directory', ''],
+      ['docker/real', 'file', 'FROM busybox'],
+    ]);
+  });
+
   it('sends the Dockerfile text it is given, not the file on disk, inside or outside the context', async () => {
     const { root, cleanup } = await makeTree({ 'ctx/Dockerfile': 'FROM busybox', 'ctx/a.txt': 'a', 'outside.Dockerfile': 'FROM busybox' });
     cleanups.push(cleanup);
@@ -129,5 +142,8 @@ describe('contextTar', () => {
     const nameInTar = generatedDockerfileName('FROM busybox');
     const outside = await unpack(contextTar({ context, entries, hashed, dockerfile: { path: path.join(root, 'outside.Dockerfile'), nameInTar, content: 'FROM busybox' } }));
     expect(outside[0]).toMatchObject({ name: nameInTar, content: 'FROM busybox' });
+    await writeFile(path.join(context, 'Dockerfile'), 'FROM evil');
+    const inside = await unpack(contextTar({ context, entries, hashed, dockerfile: { path: path.join(context, 'Dockerfile'), nameInTar: 'Dockerfile', content: 'FROM busybox' } }));
+    expect(inside.map((e) => [e.name, e.content])).toEqual([['Dockerfile', 'FROM busybox'], ['a.txt', 'a']]);
   });
 });
