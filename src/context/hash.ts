@@ -158,9 +158,11 @@ function hashSmallFile(file: string): string {
 
 function unreadable(file: string, error: unknown): KilnError {
   const code = (error as NodeJS.ErrnoException).code;
+  // A file deleted between the walk and its read is a race, like an edit while sending: exit 1, not a bad manifest.
+  const vanished = code === 'ENOENT';
   return new KilnError(
-    diagnostic('usage', `cannot read ${file} in the build context: ${code ?? String(error)}`, {
-      hint: code === 'ENOENT' ? 'The file vanished while kiln was hashing it; run again.' : 'Make it readable, or exclude it in .dockerignore.',
+    diagnostic(vanished ? 'failed' : 'usage', `cannot read ${file} in the build context: ${code ?? String(error)}`, {
+      hint: vanished ? 'The file vanished while kiln was hashing it; run kiln again.' : 'Make it readable, or exclude it in .dockerignore.',
     }),
   );
 }

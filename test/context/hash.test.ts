@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { chmod, mkdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hashContext } from '../../src/context/hash.js';
@@ -135,6 +135,15 @@ describe('hashContext', () => {
     const cache = await StatCache.open(file, { now: later });
     expect(cache.size).toBe(0);
     expect((await hashContext(await walk(root), cache)).files.get('a.txt')).toBe(sha('aaa'));
+  });
+
+  it('reports a file deleted between the walk and its read as a race (exit 1), not a bad manifest', async () => {
+    const root = await oldTree({ Dockerfile: 'FROM x', 'gone.txt': 'g' });
+    const entries = await walk(root);
+    await rm(path.join(root, 'gone.txt'));
+    await expect(hashContext(entries, StatCache.memory())).rejects.toMatchObject({
+      diagnostics: [expect.objectContaining({ kind: 'failed', message: expect.stringContaining('gone.txt in the build context: ENOENT') })],
+    });
   });
 
   it('starts empty from a damaged cache file', async () => {
