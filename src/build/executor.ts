@@ -30,7 +30,7 @@ export function engineExecutor(options: ExecutorOptions): JobExecutor {
       const labels = { ...spec.labels, [KilnLabel.image]: spec.name, [KilnLabel.key]: image.key, [KilnLabel.project]: options.project.name, [KilnLabel.repository]: spec.repository };
       const { id } = await engine.build(
         {
-          context: contextTar({ context: spec.context, entries: image.entries, dockerfile: image.dockerfile }),
+          context: contextTar({ context: spec.context, entries: image.entries, hashed: image.hashed, dockerfile: image.dockerfile }),
           dockerfile: image.dockerfile.nameInTar,
           // Dockerfile errors the engine reports then point at the file on disk, not the tar entry.
           dockerfileLocation: image.dockerfile.path,

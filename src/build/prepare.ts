@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
-import { generatedDockerfileName, hashContext, walkContext, type ContextDigest, type ContextEntry, type StatCache } from '../context/index.js';
+import { createHash } from 'node:crypto';
+import { contextChanged, generatedDockerfileName, hashContext, walkContext, type ContextDigest, type ContextEntry, type HashedContext, type StatCache, type TarDockerfile } from '../context/index.js';
 import type { BuilderKind } from '../model/project.js';
 import { computeKey, type CacheKey } from '../plan/cache-key.js';
 import { explainRebuild } from '../plan/explain.js';
@@ -17,8 +18,10 @@ export interface PreparedImage {
   builder: BuilderKind;
   /** The context files .dockerignore lets through, in tar order. */
   entries: ContextEntry[];
-  /** The Dockerfile as the tar carries it; `content` when kiln rewrote it (pinned bases). */
-  dockerfile: { path: string; nameInTar: string; content?: string };
+  /** What the key hashed of them, which the tar holds each entry to while sending. */
+  hashed: HashedContext;
+  /** The Dockerfile as the tar carries it: the text the key hashed (rewritten when bases are pinned). */
+  dockerfile: TarDockerfile;
   /** The local image already built with this key, when there is one. */
   cached?: { id: string; source: 'local' | 'registry' };
   reasons: RebuildReason[];
@@ -82,6 +85,9 @@ export async function prepareImages(options: PrepareOptions): Promise<Map<string
     const node = graph.nodes.get(name)!;
     const spec = node.spec;
     const { entries, digest, text } = hashed.get(name)!;
+    const dockerfile = dockerfileInTar(spec.context, spec.dockerfile, text);
+    const sent: HashedContext = { files: digest.files, hashedAt: digest.hashedAt, root };
+    if (!options.pinnedDockerfiles?.has(name)) assertHashedDockerfile(dockerfile, entries, sent);
     const builder = options.builder ?? spec.builder ?? options.defaultBuilder;
     const dependencies = Object.fromEntries(node.dependencies.map((d) => [d, prepared.get(d)!.key]));
     const baseImages = Object.fromEntries(node.externalBases.map((b) => [b, options.baseImages.get(b) ?? 'missing']));
@@ -97,7 +103,8 @@ export async function prepareImages(options: PrepareOptions): Promise<Map<string
       record,
       builder,
       entries,
-      dockerfile: dockerfileInTar(spec.context, spec.dockerfile, text, options.pinnedDockerfiles?.has(name) === true),
+      hashed: sent,
+      dockerfile,
       ...(local ? { cached: { id: local.Id, source: 'local' as const } } : {}),
       reasons: local ? [] : options.noCache ? [{ kind: 'forced', detail: '--no-cache' }] : explainRebuild(previous?.record, record),
       tags,
@@ -135,13 +142,24 @@ async function previousRecord(root: string, images: ImageIndex, tags: string[], 
 }
 
 /** Where the Dockerfile goes in the tar: its own path inside the context, or a generated name outside it. */
-function dockerfileInTar(context: string, dockerfile: string, text: string, rewritten: boolean): PreparedImage['dockerfile'] {
+function dockerfileInTar(context: string, dockerfile: string, text: string): TarDockerfile {
   const inside = relative(context, dockerfile);
   const outside = inside.startsWith('..') || isAbsolute(inside) || inside === '';
   // A rewritten Dockerfile inside the context replaces itself in the tar: a generated extra name
   // would be visible to BuildKit's `COPY .`, which reads no .dockerignore from a tar body.
   const nameInTar = outside ? generatedDockerfileName(text) : inside.split(sep).join('/');
-  return { path: dockerfile, nameInTar, ...(rewritten ? { content: text } : {}) };
+  return { path: dockerfile, nameInTar, content: text };
+}
+
+/**
+ * The key takes the Dockerfile's text from one read and the context's hash of the same file from
+ * another: an edit between the two would send a Dockerfile the context digest never saw.
+ */
+function assertHashedDockerfile(dockerfile: TarDockerfile, entries: readonly ContextEntry[], hashed: HashedContext): void {
+  const entry = entries.find((e) => e.path === dockerfile.nameInTar && e.absolutePath === dockerfile.path && e.type === 'file');
+  if (entry === undefined) return;
+  if (createHash('sha256').update(dockerfile.content).digest('hex') === hashed.files.get(entry.path)) return;
+  throw contextChanged(entry, hashed, 'it was read again and differs');
 }
 
 /**

@@ -16,6 +16,8 @@ export interface ContextDigest {
   entries: Map<string, string>;
   /** Files actually read (cache misses); 0 for an unchanged tree with a warm cache. */
   read: number;
+  /** When hashing started: a stat-cached hash counts as taken then, its stamp was checked then. */
+  hashedAt: Date;
 }
 
 /** Options of {@link hashContext}. */
@@ -25,7 +27,7 @@ export interface HashContextOptions {
 }
 
 /** Files smaller than this are read whole; larger ones are streamed so memory stays flat. */
-const WHOLE_READ_LIMIT = 1024 * 1024;
+export const WHOLE_READ_LIMIT = 1024 * 1024;
 
 /** Longest stretch of synchronous hashing before the event loop gets a turn. */
 const YIELD_EVERY_MS = 20;
@@ -39,6 +41,8 @@ export async function hashContext(
   const files = new Map<string, string>();
   const queue = new PQueue({ concurrency: options.concurrency ?? 16 });
   let read = 0;
+  // Taken before any read, so no file can change unseen between this time and its read.
+  const readAt = cache.now();
   const reads: Promise<void>[] = [];
   const small: ContextEntry[] = [];
   for (const entry of entries) {
@@ -55,7 +59,7 @@ export async function hashContext(
           queue.add(async () => {
             const hash = await hashFile(entry.absolutePath);
             read++;
-            cache.set(entry.absolutePath, entry, hash);
+            cache.set(entry.absolutePath, entry, hash, readAt);
             files.set(entry.path, hash);
           }),
         );
@@ -72,7 +76,7 @@ export async function hashContext(
   for (const entry of small) {
     const hash = hashSmallFile(entry.absolutePath);
     read++;
-    cache.set(entry.absolutePath, entry, hash);
+    cache.set(entry.absolutePath, entry, hash, readAt);
     files.set(entry.path, hash);
     if (performance.now() - slice > YIELD_EVERY_MS) {
       await yieldToEventLoop();
@@ -96,7 +100,7 @@ export async function hashContext(
     }
   }
   whole.update(pending);
-  return { digest: `sha256:${whole.digest('hex')}`, files, entries: fingerprints, read };
+  return { digest: `sha256:${whole.digest('hex')}`, files, entries: fingerprints, read, hashedAt: new Date(readAt) };
 }
 
 /**
@@ -154,9 +158,11 @@ function hashSmallFile(file: string): string {
 
 function unreadable(file: string, error: unknown): KilnError {
   const code = (error as NodeJS.ErrnoException).code;
+  // A file deleted between the walk and its read is a race, like an edit while sending: exit 1, not a bad manifest.
+  const vanished = code === 'ENOENT';
   return new KilnError(
-    diagnostic('usage', `cannot read ${file} in the build context: ${code ?? String(error)}`, {
-      hint: code === 'ENOENT' ? 'The file vanished while kiln was hashing it; run again.' : 'Make it readable, or exclude it in .dockerignore.',
+    diagnostic(vanished ? 'failed' : 'usage', `cannot read ${file} in the build context: ${code ?? String(error)}`, {
+      hint: vanished ? 'The file vanished while kiln was hashing it; run kiln again.' : 'Make it readable, or exclude it in .dockerignore.',
     }),
   );
 }

@@ -4,3 +4,4 @@ export { createContextFilter, parseDockerignore, type ContextFilter, type Contex
 export { StatCache, statCachePath, RACY_WINDOW_MS, type FileStamp, type StatCacheOptions } from './stat-cache.js';
 export { hashContext, type ContextDigest, type HashContextOptions } from './hash.js';
 export { contextTar, generatedDockerfileName, type ContextTarOptions, type TarDockerfile } from './tar.js';
+export { contextChanged, type HashedContext } from './verify.js';

@@ -1,32 +1,41 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-/** The stat fields that, unchanged, let kiln reuse a file's hash without reading it. */
+/**
+ * The stat fields that, unchanged, let kiln reuse a file's hash without reading it: git's stat
+ * data. ctime is the one a `touch -r`, an mtime-keeping copy or a checkout cannot set back.
+ */
 export interface FileStamp {
   size: number;
-  mtimeMs: number;
+  mtimeNs: bigint;
+  ctimeNs: bigint;
   ino: number;
   mode: number;
 }
 
 /** Options of {@link StatCache.open}. */
 export interface StatCacheOptions {
-  /** The clock, for the racy-mtime rule; tests step it. */
+  /** The clock, for the racy rule; tests step it. */
   now?: () => number;
 }
 
 /**
- * Files modified this recently are hashed but not remembered. Like git's "racily clean"
- * entries: a file written twice within the file system's mtime granularity (1 s on HFS+,
- * 2 s on FAT, coarse on some network mounts) keeps its size and mtime, so a hash taken
- * between the writes would look valid forever.
+ * A hash is trusted only for a file whose mtime and ctime were this much older than the read
+ * that produced it. Like git's "racily clean" entries: a file written again within its file
+ * system's timestamp granularity (a kernel tick on ext4, 1 s on HFS+, 2 s on FAT, coarse on some
+ * network mounts) keeps its stamp, so a hash taken between the writes would look valid forever.
  */
 export const RACY_WINDOW_MS = 2_000;
 
-const FORMAT_VERSION = 1;
+/** 2 added ctime and nanosecond times: older caches are discarded. */
+const FORMAT_VERSION = 2;
 
-/** [size, mtimeMs, ino, mode, sha256 hex]: a tuple keeps 10,000 entries at ~1.2 MB of JSON. */
-type Row = [number, number, number, number, string];
+/**
+ * [size, mtimeNs, ctimeNs, ino, mode, readAtMs, sha256 hex]: a tuple keeps 10,000 entries near
+ * 1.7 MB of JSON. Nanosecond times are decimal strings (JSON numbers lose them); readAt is when
+ * the read that produced the hash started.
+ */
+type Row = [number, string, string, number, number, number, string];
 
 interface Stored {
   version: number;
@@ -39,9 +48,9 @@ export function statCachePath(projectRoot: string): string {
 }
 
 /**
- * File content hashes keyed by absolute path and validated by (size, mtimeMs, ino, mode),
+ * File content hashes keyed by absolute path and validated by their {@link FileStamp},
  * persisted as one JSON document. Measured at 10,000 entries (Node 20): ~10 ms to stringify and
- * ~10 ms to parse, 1.35 MB; JSON-lines was no faster (12-25 ms / 13-30 ms), so the simple form won.
+ * ~10 ms to parse; JSON-lines was no faster (12-25 ms / 13-30 ms), so the simple form won.
  */
 export class StatCache {
   readonly #file: string | undefined;
@@ -76,28 +85,27 @@ export class StatCache {
     return new StatCache(undefined, new Map(), options);
   }
 
-  /** The remembered hash of the file, if its stamp is unchanged. */
+  /** The cache's clock: take it before reading a file, and hand it to {@link set} with the hash. */
+  now(): number {
+    return this.#now();
+  }
+
+  /** The remembered hash of the file, if its stamp is unchanged and was not racy when it was read. */
   get(file: string, stamp: FileStamp): string | undefined {
     const row = this.#rows.get(file);
-    if (row && row[0] === stamp.size && row[1] === stamp.mtimeMs && row[2] === stamp.ino && row[3] === stamp.mode) {
+    if (row && sameStamp(row, stamp) && !racy(stamp, row[5])) {
       this.stats.hits++;
-      return row[4];
+      return row[6];
     }
     this.stats.misses++;
     return undefined;
   }
 
-  /** Remembers a hash, unless the file changed too recently to trust its stamp. */
-  set(file: string, stamp: FileStamp, hash: string): void {
-    if (this.#now() - stamp.mtimeMs < RACY_WINDOW_MS) {
-      if (this.#rows.delete(file)) this.#dirty = true;
-      return;
-    }
+  /** Remembers the hash of the file with the stamp it had, read from `readAt` on (the cache's clock). */
+  set(file: string, stamp: FileStamp, hash: string, readAt: number): void {
     const row = this.#rows.get(file);
-    if (row && row[4] === hash && row[0] === stamp.size && row[1] === stamp.mtimeMs && row[2] === stamp.ino && row[3] === stamp.mode) {
-      return;
-    }
-    this.#rows.set(file, [stamp.size, stamp.mtimeMs, stamp.ino, stamp.mode, hash]);
+    if (row && row[6] === hash && row[5] === readAt && sameStamp(row, stamp)) return;
+    this.#rows.set(file, [stamp.size, String(stamp.mtimeNs), String(stamp.ctimeNs), stamp.ino, stamp.mode, readAt, hash]);
     this.#dirty = true;
   }
 
@@ -116,4 +124,18 @@ export class StatCache {
     await rename(temp, this.#file);
     this.#dirty = false;
   }
+}
+
+function sameStamp(row: Row, stamp: FileStamp): boolean {
+  return row[0] === stamp.size && row[3] === stamp.ino && row[4] === stamp.mode && row[1] === String(stamp.mtimeNs) && row[2] === String(stamp.ctimeNs);
+}
+
+/**
+ * Whether the file changed within the racy window before `readAt`: then a later write may have
+ * kept this very stamp, and only reading again can tell. mtime counts too, as utimes can set it
+ * ahead of ctime.
+ */
+function racy(stamp: FileStamp, readAt: number): boolean {
+  const changedMs = Number(stamp.ctimeNs > stamp.mtimeNs ? stamp.ctimeNs : stamp.mtimeNs) / 1e6;
+  return changedMs > readAt - RACY_WINDOW_MS;
 }

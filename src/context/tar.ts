@@ -1,19 +1,21 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { Header, Pack } from 'tar-stream';
-import { KilnError, diagnostic } from '../diagnostics/diagnostic.js';
+import { WHOLE_READ_LIMIT } from './hash.js';
+import { readVerified, verifiedChunks, verifyEntry, type HashedContext } from './verify.js';
 import type { ContextEntry } from './walk.js';
 
-/** The Dockerfile to put in the tar, when it is outside the context or rewritten. */
+/** The Dockerfile to put in the tar. */
 export interface TarDockerfile {
-  /** Absolute path of the Dockerfile on disk (read only when `content` is absent). */
+  /** Absolute path of the Dockerfile on disk. */
   path: string;
   /** Its name in the tar; the build's `dockerfile` parameter. */
   nameInTar: string;
-  /** Text to send instead of the file (a Dockerfile rewritten with pinned base images). */
-  content?: string;
+  /**
+   * The text the key hashed (rewritten with pinned base images, or as read while preparing): sent
+   * as the Dockerfile, in place of the context's file of that name, and never read from disk again.
+   */
+  content: string;
 }
 
 /** Options of {@link contextTar}. */
@@ -22,6 +24,8 @@ export interface ContextTarOptions {
   context: string;
   /** What to send, from walkContext, in that order. */
   entries: readonly ContextEntry[];
+  /** What the key hashed: every entry is held to it while it is sent (see verify.ts). */
+  hashed: HashedContext;
   dockerfile?: TarDockerfile;
 }
 
@@ -36,8 +40,10 @@ export function generatedDockerfileName(content: string): string {
 /**
  * Streams the context as a tar, produced lazily as the consumer reads: one file open at a
  * time and tar-stream's backpressure all the way to the file reads, so memory does not grow
- * with the context. uid/gid are 0 and names empty (as docker/cli's ChownOpts does); mode and
- * mtime are kept, as docker's CLI keeps them: BuildKit's COPY cache ignores mtimes.
+ * with the context. Each file is read once, and what is sent is exactly what the key hashed: an
+ * entry that changed since fails the stream before the archive can be complete (see verify.ts).
+ * uid/gid are 0 and names empty (as docker/cli's ChownOpts does); mode and mtime are kept, as
+ * docker's CLI keeps them: BuildKit's COPY cache ignores mtimes.
  */
 export function contextTar(options: ContextTarOptions): Readable {
   async function* produce(): AsyncGenerator<Buffer> {
@@ -72,49 +78,33 @@ export function contextTar(options: ContextTarOptions): Readable {
 async function writeEntries(tar: Pack, options: ContextTarOptions): Promise<void> {
   const replacements = new Map<string, Buffer>();
   const additions: { name: string; content: Buffer }[] = [];
-  const override = options.dockerfile && (await dockerfileOverride(options.dockerfile, options.entries));
-  if (override) {
-    const fileAt = (name: string) => options.entries.find((e) => e.path === name && e.type === 'file');
-    if (fileAt(override.name)) {
-      replacements.set(override.name, override.content);
+  const { dockerfile, entries, hashed } = options;
+  const fileAt = (name: string) => entries.find((e) => e.path === name && e.type === 'file');
+  const linked = entries.some((e) => e.path === dockerfile?.nameInTar && e.type === 'symlink');
+  // A Dockerfile that is a link in the context goes as the link, as docker sends it; its target is an entry of its own.
+  if (dockerfile && !linked) {
+    const content = Buffer.from(dockerfile.content);
+    if (fileAt(dockerfile.nameInTar)) {
+      replacements.set(dockerfile.nameInTar, content);
     } else {
-      additions.push(override);
+      additions.push({ name: dockerfile.nameInTar, content });
       // As docker/cli's AddDockerfileToBuildContext: list the added file in the tar's .dockerignore,
       // so the classic builder deletes it before COPY sees it. BuildKit reads no .dockerignore from
       // a tar body (verified): there `COPY . x` also copies this one file.
       const ignoreEntry = fileAt('.dockerignore');
-      const original = ignoreEntry ? await readFile(ignoreEntry.absolutePath) : Buffer.alloc(0);
-      const content = Buffer.concat([original, Buffer.from(`\n${override.name}\n`)]);
-      if (ignoreEntry) replacements.set('.dockerignore', content);
-      else additions.push({ name: '.dockerignore', content });
+      const original = ignoreEntry ? readVerified(ignoreEntry, hashed) : Buffer.alloc(0);
+      const ignore = Buffer.concat([original, Buffer.from(`\n${dockerfile.nameInTar}\n`)]);
+      if (ignoreEntry) replacements.set('.dockerignore', ignore);
+      else additions.push({ name: '.dockerignore', content: ignore });
     }
   }
   for (const { name, content } of additions) {
     await addBuffer(tar, { name, type: 'file', mode: 0o644, mtime: new Date(0), ...owner }, content);
   }
-  for (const entry of options.entries) {
+  for (const entry of entries) {
     const replacement = replacements.get(entry.path);
     if (replacement) await addBuffer(tar, headerOf(entry), replacement);
-    else await addEntry(tar, entry);
-  }
-}
-
-/** The Dockerfile bytes to add, or undefined when the context already sends the right file. */
-async function dockerfileOverride(
-  dockerfile: TarDockerfile,
-  entries: readonly ContextEntry[],
-): Promise<{ name: string; content: Buffer } | undefined> {
-  if (dockerfile.content !== undefined) return { name: dockerfile.nameInTar, content: Buffer.from(dockerfile.content) };
-  const existing = entries.find((e) => e.path === dockerfile.nameInTar);
-  if (existing && existing.absolutePath === dockerfile.path) return undefined;
-  try {
-    return { name: dockerfile.nameInTar, content: await readFile(dockerfile.path) };
-  } catch (error) {
-    throw new KilnError(
-      diagnostic('usage', `cannot read Dockerfile ${dockerfile.path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
-        hint: 'Check the image\'s dockerfile path.',
-      }),
-    );
+    else await addEntry(tar, entry, hashed);
   }
 }
 
@@ -134,17 +124,26 @@ function headerOf(entry: ContextEntry): Headers {
   }
 }
 
-async function addEntry(tar: Pack, entry: ContextEntry): Promise<void> {
+async function addEntry(tar: Pack, entry: ContextEntry, hashed: HashedContext): Promise<void> {
   const header = headerOf(entry);
-  if (entry.type !== 'file' || entry.size === 0) return addBuffer(tar, header, Buffer.alloc(0));
+  if (entry.type !== 'file') {
+    verifyEntry(entry, hashed);
+    return addBuffer(tar, header, Buffer.alloc(0));
+  }
+  // Small files are read and checked whole before their header goes out (one sync read is ~3×
+  // faster than a stream for files of a few KB); large ones stream, their last chunk held back.
+  if (entry.size < WHOLE_READ_LIMIT) return addBuffer(tar, header, readVerified(entry, hashed));
   await new Promise<void>((resolve, reject) => {
-    const sink = tar.entry(header, (error) => (error ? reject(changed(entry, error)) : resolve()));
+    const source = Readable.from(verifiedChunks(entry, hashed), { objectMode: false });
+    const sink = tar.entry(header, (error) => {
+      if (!error) return resolve();
+      source.destroy(); // the consumer went away: close the file
+      reject(error);
+    });
     sink.on('error', () => {}); // reported through the entry callback above
-    // Read exactly the size the header announces; a file that grew is cut, one that shrank fails.
-    const source = createReadStream(entry.absolutePath, { start: 0, end: entry.size - 1 });
     source.on('error', (error) => {
       sink.destroy(error);
-      reject(changed(entry, error));
+      reject(error);
     });
     source.pipe(sink as unknown as NodeJS.WritableStream);
   });
@@ -154,13 +153,4 @@ function addBuffer(tar: Pack, header: Headers, content: Buffer): Promise<void> {
   return new Promise((resolve, reject) => {
     tar.entry({ ...header, size: content.byteLength }, content, (error) => (error ? reject(error) : resolve()));
   });
-}
-
-function changed(entry: ContextEntry, error: unknown): KilnError {
-  const detail = error instanceof Error ? error.message : String(error);
-  return new KilnError(
-    diagnostic('failed', `${entry.path} changed while the build context was being sent (${detail})`, {
-      hint: 'Run the build again once the files stop changing.',
-    }),
-  );
 }

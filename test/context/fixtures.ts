@@ -1,6 +1,10 @@
 import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { hashContext } from '../../src/context/hash.js';
+import { StatCache } from '../../src/context/stat-cache.js';
+import type { HashedContext } from '../../src/context/verify.js';
+import type { ContextEntry } from '../../src/context/walk.js';
 
 /** A file tree for a test: path → content, or `{ link }` for a symlink. A path ending in `/` is an empty folder. */
 export type Tree = Record<string, string | Buffer | { link: string }>;
@@ -21,4 +25,10 @@ export async function writeTree(root: string, tree: Tree): Promise<void> {
     if (typeof content === 'object' && 'link' in content) await symlink(content.link, file);
     else await writeFile(file, content);
   }
+}
+
+/** What a key hashes of walked entries (no stat cache), as contextTar takes it. */
+export async function hashedOf(entries: readonly ContextEntry[], root?: string): Promise<HashedContext> {
+  const digest = await hashContext(entries, StatCache.memory());
+  return { files: digest.files, hashedAt: digest.hashedAt, ...(root ? { root } : {}) };
 }

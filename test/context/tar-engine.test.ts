@@ -5,6 +5,7 @@ import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contextTar, generatedDockerfileName } from '../../src/context/tar.js';
 import { walkContext } from '../../src/context/walk.js';
+import { hashedOf } from './fixtures.js';
 import { services } from '../helpers/services.js';
 
 // Real engine: the tar kiln sends must build as docker's would. Fails (never skips) without it.
@@ -43,7 +44,7 @@ async function build(version: '1' | '2', checks: string): Promise<string | undef
   const query = new URLSearchParams({ version, networkmode: 'none', dockerfile: nameInTar, t: tag, rm: '1', forcerm: '1' });
   const response = await request(`http://docker/build?${query}`, {
     method: 'POST',
-    body: contextTar({ context, entries, dockerfile: { path: dockerfile, nameInTar } }),
+    body: contextTar({ context, entries, hashed: await hashedOf(entries), dockerfile: { path: dockerfile, nameInTar, content: text } }),
     headers: { 'content-type': 'application/x-tar' },
     dispatcher,
   });

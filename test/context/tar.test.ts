@@ -1,4 +1,4 @@
-import { chmod, readFile, utimes } from 'node:fs/promises';
+import { chmod, readFile, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -6,7 +6,7 @@ import { extract } from 'tar-stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { contextTar, generatedDockerfileName } from '../../src/context/tar.js';
 import { walkContext } from '../../src/context/walk.js';
-import { makeTree } from './fixtures.js';
+import { hashedOf, makeTree } from './fixtures.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -56,7 +56,7 @@ describe('contextTar', () => {
     const when = new Date('2024-05-01T10:00:00Z');
     await utimes(path.join(root, 'src/app.sh'), when, when);
     const entries = await walkContext({ context: root, dockerfile: 'Dockerfile' });
-    const unpacked = await unpack(contextTar({ context: root, entries }));
+    const unpacked = await unpack(contextTar({ context: root, entries, hashed: await hashedOf(entries) }));
 
     expect(unpacked.map((e) => e.name.replace(/\/$/, ''))).toEqual(entries.map((e) => e.path));
     const byName = new Map(unpacked.map((e) => [e.name.replace(/\/$/, ''), e]));
@@ -76,9 +76,10 @@ describe('contextTar', () => {
     const dockerfile = path.join(root, 'docker/api.Dockerfile');
     const context = path.join(root, 'ctx');
     const entries = await walkContext({ context, dockerfile });
-    const nameInTar = generatedDockerfileName(await readFile(dockerfile, 'utf8'));
+    const content = await readFile(dockerfile, 'utf8');
+    const nameInTar = generatedDockerfileName(content);
     expect(nameInTar).toMatch(/^\.dockerfile\.[0-9a-f]{12}$/);
-    const unpacked = await unpack(contextTar({ context, entries, dockerfile: { path: dockerfile, nameInTar } }));
+    const unpacked = await unpack(contextTar({ context, entries, hashed: await hashedOf(entries), dockerfile: { path: dockerfile, nameInTar, content } }));
     // As docker/cli: a .dockerignore naming the added file, so the classic builder drops it.
     expect(unpacked.map((e) => [e.name, e.content])).toEqual([
       [nameInTar, 'FROM busybox\nCOPY . /app\n'],
@@ -95,7 +96,7 @@ describe('contextTar', () => {
     const dockerfile = path.join(root, 'Dockerfile.outside');
     const entries = await walkContext({ context, dockerfile });
     const nameInTar = generatedDockerfileName('FROM busybox');
-    const unpacked = await unpack(contextTar({ context, entries, dockerfile: { path: dockerfile, nameInTar } }));
+    const unpacked = await unpack(contextTar({ context, entries, hashed: await hashedOf(entries), dockerfile: { path: dockerfile, nameInTar, content: 'FROM busybox' } }));
     expect(unpacked.map((e) => [e.name, e.content])).toEqual([
       [nameInTar, 'FROM busybox'],
       ['.dockerignore', `*.log\n${nameInTar}\n`],
@@ -109,23 +110,40 @@ describe('contextTar', () => {
     const entries = await walkContext({ context: root, dockerfile: 'Dockerfile' });
     const content = 'FROM busybox@sha256:abc';
     const dockerfile = path.join(root, 'Dockerfile');
-    const inPlace = await unpack(contextTar({ context: root, entries, dockerfile: { path: dockerfile, nameInTar: 'Dockerfile', content } }));
+    const hashed = await hashedOf(entries);
+    const inPlace = await unpack(contextTar({ context: root, entries, hashed, dockerfile: { path: dockerfile, nameInTar: 'Dockerfile', content } }));
     expect(inPlace.map((e) => [e.name, e.content])).toEqual([['Dockerfile', content], ['a.txt', 'a']]);
     const aside = await unpack(
-      contextTar({ context: root, entries, dockerfile: { path: dockerfile, nameInTar: generatedDockerfileName(content), content } }),
+      contextTar({ context: root, entries, hashed, dockerfile: { path: dockerfile, nameInTar: generatedDockerfileName(content), content } }),
     );
     expect(aside.map((e) => e.content)).toEqual([content, `\n${generatedDockerfileName(content)}\n`, 'FROM busybox:latest', 'a']);
   });
 
-  it('fails with a diagnostic when a file shrinks while being sent', async () => {
-    const { root, cleanup } = await makeTree({ Dockerfile: 'FROM x', 'a.txt': 'abcdef' });
+  it('sends a Dockerfile that is a link in the context as the link, its target as a file of its own', async () => {
+    const { root, cleanup } = await makeTree({ Dockerfile: { link: 'docker/real' }, 'docker/real': 'FROM busybox' });
     cleanups.push(cleanup);
     const entries = await walkContext({ context: root, dockerfile: 'Dockerfile' });
-    const { writeFile } = await import('node:fs/promises');
-    await writeFile(path.join(root, 'a.txt'), 'ab');
-    await expect(unpack(contextTar({ context: root, entries }))).rejects.toMatchObject({
-      name: 'KilnError',
-      message: expect.stringContaining('a.txt changed while the build context was being sent'),
-    });
+    const dockerfile = { path: path.join(root, 'Dockerfile'), nameInTar: 'Dockerfile', content: 'FROM busybox' };
+    const unpacked = await unpack(contextTar({ context: root, entries, hashed: await hashedOf(entries), dockerfile }));
+    expect(unpacked.map((e) => [e.name.replace(/\/$/, ''), e.type, e.linkname ?? e.content])).toEqual([
+      ['Dockerfile', 'symlink', 'docker/real'],
+      ['docker', 'directory', ''],
+      ['docker/real', 'file', 'FROM busybox'],
+    ]);
+  });
+
+  it('sends the Dockerfile text it is given, not the file on disk, inside or outside the context', async () => {
+    const { root, cleanup } = await makeTree({ 'ctx/Dockerfile': 'FROM busybox', 'ctx/a.txt': 'a', 'outside.Dockerfile': 'FROM busybox' });
+    cleanups.push(cleanup);
+    const context = path.join(root, 'ctx');
+    const entries = await walkContext({ context, dockerfile: 'Dockerfile' });
+    const hashed = await hashedOf(entries);
+    await writeFile(path.join(root, 'outside.Dockerfile'), 'FROM evil');
+    const nameInTar = generatedDockerfileName('FROM busybox');
+    const outside = await unpack(contextTar({ context, entries, hashed, dockerfile: { path: path.join(root, 'outside.Dockerfile'), nameInTar, content: 'FROM busybox' } }));
+    expect(outside[0]).toMatchObject({ name: nameInTar, content: 'FROM busybox' });
+    await writeFile(path.join(context, 'Dockerfile'), 'FROM evil');
+    const inside = await unpack(contextTar({ context, entries, hashed, dockerfile: { path: path.join(context, 'Dockerfile'), nameInTar: 'Dockerfile', content: 'FROM busybox' } }));
+    expect(inside.map((e) => [e.name, e.content])).toEqual([['Dockerfile', 'FROM busybox'], ['a.txt', 'a']]);
   });
 });

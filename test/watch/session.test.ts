@@ -98,7 +98,7 @@ it('cuts each round from the resolved graph and keeps walks of contexts no chang
   let change: (file: string) => void = () => undefined;
   const seen: { images: string[]; remembered: string[] }[] = [];
   let prefetches = 0;
-  const walked = (name: string) => ({ entries: [], digest: { digest: `sha256:${name}`, files: new Map(), entries: new Map(), read: 0 } });
+  const walked = (name: string) => ({ entries: [], digest: { digest: `sha256:${name}`, files: new Map(), entries: new Map(), read: 0, hashedAt: new Date(0) } });
   const build: RunRound = async ({ resolved, round, sink, contexts }) => {
     seen.push({ images: resolved.graph.order, remembered: [...contexts.keys()].sort() });
     for (const name of resolved.graph.order) if (!contexts.has(name)) contexts.set(name, walked(name));
