@@ -1,10 +1,7 @@
-import { prepareRun } from '../build/prepare-run.js';
+import { computeKeys } from '../build/keys.js';
 import type { Engine } from '../engine/engine.js';
 import { findInRegistryCache } from '../push/registry-cache.js';
 import type { RegistryAccess } from '../push/registry-access.js';
-import { readLock } from '../lock/lock-file.js';
-import { lockedBuild, type LockedBuild } from '../lock/locked-build.js';
-import type { BuildGraph } from './graph.js';
 import type { ImageCacheState } from './render-plan.js';
 import type { ResolvedGraph } from './resolve-graph.js';
 
@@ -15,7 +12,7 @@ export interface CacheStateOptions {
   signal: AbortSignal;
   /** Also count keys the registry holds (content tag `kiln-<key>`), as `build` would pull them. */
   registryCache?: RegistryAccess;
-  /** Told about a registry that could not be asked. */
+  /** Told about a registry that could not be asked, and a base kiln.lock does not pin. */
   onNote?: (message: string) => void;
 }
 
@@ -27,8 +24,7 @@ export interface CacheStateOptions {
 export async function planCacheState(options: CacheStateOptions): Promise<Map<string, ImageCacheState>> {
   const { engine, signal } = options;
   const { graph } = options.resolved;
-  const pins = await lockPins(graph, engine, signal);
-  const { prepared } = await prepareRun({ graph, engine, signal, pullBases: false, readOnly: true, ...pins });
+  const { prepared } = await computeKeys({ graph, engine, signal, pullWith: false, ...(options.onNote ? { onNote: options.onNote } : {}) });
   if (options.registryCache) {
     const hits = await findInRegistryCache({ prepared, access: options.registryCache, ...(options.onNote ? { onNote: options.onNote } : {}) });
     for (const hit of hits) prepared.set(hit.node.spec.name, { ...hit, cached: { id: '', source: 'registry' }, reasons: [] });
@@ -38,11 +34,4 @@ export async function planCacheState(options: CacheStateOptions): Promise<Map<st
     states.set(name, { key: p.key, cached: p.cached !== undefined, ...(p.cached ? { source: p.cached.source } : {}), reasons: p.reasons });
   }
   return states;
-}
-
-/** kiln.lock's pins, which `build` puts in the keys; only their digests matter here, so nothing is pulled. */
-async function lockPins(graph: BuildGraph, engine: Engine, signal: AbortSignal): Promise<Pick<LockedBuild, 'pinnedBases' | 'pinnedDockerfiles'> | undefined> {
-  const lock = await readLock(graph.project.root);
-  if (lock === undefined) return undefined;
-  return lockedBuild({ lock, graph, engine, signal, pull: false });
 }

@@ -1,6 +1,8 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { StatCache, statCachePath } from '../context/index.js';
 import type { Engine, EngineInfo, ImageSummary } from '../engine/engine.js';
+import { lockedBuild, type LockedBuild } from '../lock/locked-build.js';
+import { readLock } from '../lock/lock-file.js';
 import type { BuilderKind } from '../model/project.js';
 import type { CredentialStore } from '../registry/index.js';
 import type { BuildGraph } from '../plan/graph.js';
@@ -15,26 +17,27 @@ export interface PreparedRun {
   listing: ImageSummary[];
   /** The listing, indexed. */
   images: ImageIndex;
+  /** Each graph image's key, its inputs and its cached build, by manifest name. */
   prepared: Map<string, PreparedImage>;
 }
 
-/** What {@link prepareRun} needs. */
-export interface PrepareRunOptions {
+/** What {@link computeKeys} needs: the graph and the engine; kiln.lock is read from the project's root. */
+export interface KeyOptions {
   graph: BuildGraph;
   engine: Engine;
   signal: AbortSignal;
+  /**
+   * Docker's credentials, with which the bases the engine lacks are pulled (pinned ones by digest),
+   * as a build must, so a key names the image it builds on. `false` pulls nothing and writes
+   * nothing (`kiln plan` only looks): an unpinned base the engine lacks then keys as `missing`.
+   */
+  pullWith: CredentialStore | false;
+  /** `--builder`, beating each image's `builder`. */
   builder?: BuilderKind;
+  /** `--no-cache`: no image counts as built (the keys stay the same). */
   noCache?: boolean;
-  /** Resolved pinned base digests from kiln.lock, by reference. */
-  pinnedBases?: ReadonlyMap<string, string>;
-  /** Pinned Dockerfile texts from kiln.lock, by image name. */
-  pinnedDockerfiles?: ReadonlyMap<string, string>;
-  /** Pull bases the engine lacks (default true); a base left missing stays out of the key, as in build before its pull. */
-  pullBases?: boolean;
-  /** Docker's credentials, for pulling bases a registry only serves to a login. */
-  credentials?: CredentialStore;
-  /** Only looking (`kiln plan`): a stat cache that cannot be written is no reason to fail. */
-  readOnly?: boolean;
+  /** Told what the keys could not take into account (a base kiln.lock does not pin). */
+  onNote?: (message: string) => void;
   /** An already-open stat cache (watch mode keeps one between rounds); saved here, not reopened. */
   statCache?: StatCache;
   /**
@@ -46,25 +49,29 @@ export interface PrepareRunOptions {
   contexts?: ContextMemo;
 }
 
-/** Requests the listing of the images kiln built for `project` (what {@link PrepareRunOptions.listing} takes). */
+/** Requests the listing of the images kiln built for `project` (what {@link KeyOptions.listing} takes). */
 export function listProjectImages(engine: Engine, project: string, signal?: AbortSignal): Promise<ImageSummary[]> {
   return engine.listImages({ filters: projectImagesFilter(project) }, signal);
 }
 
 /**
- * The first half of a build, shared with reconcile, plan, ls, tag and prune: a constant number of
- * requests whatever the graph size (the project's images, the unpinned external bases), base
- * resolution, stat-cached hashing and keys.
+ * Every image's key, the one way every command computes it (build, push, watch, plan, reconcile,
+ * and the current builds of ls, tag and prune): kiln.lock's pins (the `repo@digest` Dockerfile
+ * text and the digest in the key), the other bases' image IDs (pulled with credentials when
+ * missing), stat-cached context hashes, dependencies' keys. A constant number of requests whatever
+ * the graph size: the project's image listing, and a lookup of the bases.
  */
-export async function prepareRun(options: PrepareRunOptions): Promise<PreparedRun> {
+export async function computeKeys(options: KeyOptions): Promise<PreparedRun> {
   const { graph, engine, signal } = options;
   const info = await engine.info(signal);
   // The engine assembles the listing (~100-150 ms with ~1,000 images, filtered or not: it reads
-  // every image's config first) while kiln walks and hashes the contexts, which needs nothing from
-  // it. Hashing is synchronous, so the requests get one turn of the event loop to leave before it starts.
+  // every image's config first) while kiln reads the lock and walks and hashes the contexts, which
+  // need nothing from it. Hashing is synchronous, so the requests get one turn of the event loop to
+  // leave before it starts.
   const listingRequest = options.listing ?? listProjectImages(engine, graph.project.name, signal);
-  const basesRequest = localBaseImages({ engine, refs: unpinnedBases(graph, options.pinnedBases), signal });
-  listingRequest.catch(() => undefined); // awaited below; hashing may fail first
+  listingRequest.catch(() => undefined); // awaited below; the lock or hashing may fail first
+  const locked = await applyLock(options);
+  const basesRequest = localBaseImages({ engine, refs: unpinnedBases(graph, locked?.pinnedBases), signal });
   basesRequest.catch(() => undefined);
   await yieldToEventLoop();
   const statCache = options.statCache ?? (await StatCache.open(statCachePath(graph.project.root)));
@@ -77,9 +84,8 @@ export async function prepareRun(options: PrepareRunOptions): Promise<PreparedRu
     engine,
     local: await basesRequest,
     signal,
-    ...(options.pullBases === false ? { pull: false } : {}),
-    ...(options.credentials ? { credentials: options.credentials } : {}),
-    ...(options.pinnedBases ? { pinned: options.pinnedBases } : {}),
+    ...(options.pullWith === false ? { pull: false } : { credentials: options.pullWith }),
+    ...(locked ? { pinned: locked.pinnedBases } : {}),
   });
   const prepared = await prepareImages({
     graph,
@@ -89,10 +95,20 @@ export async function prepareRun(options: PrepareRunOptions): Promise<PreparedRu
     defaultBuilder: info.buildkit ? 'buildkit' : 'classic',
     ...(options.builder ? { builder: options.builder } : {}),
     ...(options.noCache ? { noCache: true } : {}),
-    ...(options.pinnedDockerfiles ? { pinnedDockerfiles: options.pinnedDockerfiles } : {}),
+    ...(locked ? { pinnedDockerfiles: locked.pinnedDockerfiles } : {}),
     contexts,
   });
   // The stat cache only speeds up the next hash: a folder that cannot be written (a read-only checkout) fails a build, not a look.
-  await (options.readOnly ? statCache.save().catch(() => undefined) : statCache.save());
+  await (options.pullWith === false ? statCache.save().catch(() => undefined) : statCache.save());
   return { info, listing, images, prepared };
+}
+
+/** kiln.lock applied to the graph (pinned bases pulled unless only looking), or undefined without a lock. */
+async function applyLock(options: KeyOptions): Promise<LockedBuild | undefined> {
+  const { graph, engine, signal } = options;
+  const lock = await readLock(graph.project.root);
+  if (lock === undefined) return undefined;
+  const locked = await lockedBuild({ lock, graph, engine, signal, ...(options.pullWith === false ? { pull: false } : { credentials: options.pullWith }) });
+  for (const ref of locked.unpinned) options.onNote?.(`kiln.lock does not pin ${ref}; run kiln lock to pin it`);
+  return locked;
 }
