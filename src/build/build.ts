@@ -19,7 +19,7 @@ export interface BuildOptions extends Pick<KeyOptions, 'builder' | 'noCache' | '
   credentials: CredentialStore;
   concurrency?: number;
   keepGoing?: boolean;
-  /** `--pull`: the engine looks for newer base images. */
+  /** `--pull`: kiln pulls the unpinned bases before keying them, and the engine looks for newer ones as it builds. */
   pull?: boolean;
   /** Watch-mode round, stamped on events. */
   round?: number;
@@ -42,7 +42,7 @@ export async function buildImages(options: BuildOptions): Promise<BuildResult> {
   const { resolved, engine, signal } = options;
   const { graph } = resolved;
   const { builder, noCache, onNote, statCache, listing: prefetched, contexts } = options;
-  const { info, listing, prepared } = await computeKeys({ graph, engine, signal, pullWith: options.credentials, builder, noCache, onNote, statCache, listing: prefetched, contexts });
+  const { info, listing, prepared } = await computeKeys({ graph, engine, signal, pullWith: options.credentials, refreshBases: options.pull, builder, noCache, onNote, statCache, listing: prefetched, contexts });
   // --no-cache means build, whatever any cache holds: the registry's content tags too.
   if (options.registryCache && !options.noCache) {
     const hits = await pullFromRegistryCache({ prepared, engine, access: options.registryCache, signal, ...(options.onNote ? { onNote: options.onNote } : {}) });

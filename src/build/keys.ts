@@ -2,7 +2,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { StatCache, statCachePath } from '../context/index.js';
 import type { Engine, EngineInfo, ImageSummary } from '../engine/engine.js';
 import { lockedBuild, type LockedBuild } from '../lock/locked-build.js';
-import { readLock } from '../lock/lock-file.js';
+import { readLock, type LockFile } from '../lock/lock-file.js';
 import type { BuilderKind } from '../model/project.js';
 import type { CredentialStore } from '../registry/index.js';
 import type { BuildGraph } from '../plan/graph.js';
@@ -32,6 +32,8 @@ export interface KeyOptions {
    * nothing (`kiln plan` only looks): an unpinned base the engine lacks then keys as `missing`.
    */
   pullWith: CredentialStore | false;
+  /** `--pull`: pull every unpinned base the engine has too, so the keys name the newer images the build uses. */
+  refreshBases?: boolean;
   /** `--builder`, beating each image's `builder`. */
   builder?: BuilderKind;
   /** `--no-cache`: no image counts as built (the keys stay the same). */
@@ -70,9 +72,10 @@ export async function computeKeys(options: KeyOptions): Promise<PreparedRun> {
   // leave before it starts.
   const listingRequest = options.listing ?? listProjectImages(engine, graph.project.name, signal);
   listingRequest.catch(() => undefined); // awaited below; the lock or hashing may fail first
-  const locked = await applyLock(options);
-  const basesRequest = localBaseImages({ engine, refs: unpinnedBases(graph, locked?.pinnedBases), signal });
+  const lock = await readLock(graph.project.root);
+  const basesRequest = localBaseImages({ engine, refs: unpinnedBases(graph, lock?.bases), signal });
   basesRequest.catch(() => undefined);
+  const locked = lock === undefined ? undefined : await applyLock(lock, options);
   await yieldToEventLoop();
   const statCache = options.statCache ?? (await StatCache.open(statCachePath(graph.project.root)));
   const contexts = options.contexts ?? new Map();
@@ -84,8 +87,9 @@ export async function computeKeys(options: KeyOptions): Promise<PreparedRun> {
     engine,
     local: await basesRequest,
     signal,
-    ...(options.pullWith === false ? { pull: false } : { credentials: options.pullWith }),
+    ...(options.pullWith === false ? { pull: false } : { credentials: options.pullWith, refresh: options.refreshBases === true }),
     ...(locked ? { pinned: locked.pinnedBases } : {}),
+    ...(options.onNote ? { onNote: options.onNote } : {}),
   });
   const prepared = await prepareImages({
     graph,
@@ -103,11 +107,9 @@ export async function computeKeys(options: KeyOptions): Promise<PreparedRun> {
   return { info, listing, images, prepared };
 }
 
-/** kiln.lock applied to the graph (pinned bases pulled unless only looking), or undefined without a lock. */
-async function applyLock(options: KeyOptions): Promise<LockedBuild | undefined> {
+/** kiln.lock applied to the graph: pinned bases checked, and pulled when missing unless only looking. */
+async function applyLock(lock: LockFile, options: KeyOptions): Promise<LockedBuild> {
   const { graph, engine, signal } = options;
-  const lock = await readLock(graph.project.root);
-  if (lock === undefined) return undefined;
   const locked = await lockedBuild({ lock, graph, engine, signal, ...(options.pullWith === false ? { pull: false } : { credentials: options.pullWith }) });
   for (const ref of locked.unpinned) options.onNote?.(`kiln.lock does not pin ${ref}; run kiln lock to pin it`);
   return locked;

@@ -8,7 +8,7 @@ import { baseRef, pullWithAuth } from './base-ref.js';
 import { lockableBases } from './create-lock.js';
 import type { LockFile } from './lock-file.js';
 
-/** Build options derived from kiln.lock (the `pinnedBases` / `pinnedDockerfiles` of buildImages). */
+/** kiln.lock applied to a graph: what computeKeys puts into the keys and the Dockerfiles it sends. */
 export interface LockedBuild {
   /** Digest (or local image ID) standing for each pinned base in the cache keys. */
   pinnedBases: Map<string, string>;
