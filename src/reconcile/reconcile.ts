@@ -2,6 +2,7 @@ import { buildImages, type BuildResult } from '../build/build.js';
 import { computeKeys } from '../build/keys.js';
 import { KilnError, diagnostic } from '../diagnostics/diagnostic.js';
 import type { Engine } from '../engine/engine.js';
+import { shortKey } from '../plan/cache-key.js';
 import { resolveGraph, type ResolvedGraph } from '../plan/resolve-graph.js';
 import { registryLocation, type RegistryAccess } from '../push/registry-access.js';
 import type { CredentialStore, RegistryStats } from '../registry/index.js';
@@ -78,6 +79,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
       otherRepositories,
     };
   });
+  const keys = new Map(images.map((image) => [image.image, image.key]));
   const plans = await observeAndPlan(images, observation);
   if (!options.apply) return { plans, stats: access.stats() };
 
@@ -96,6 +98,18 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
       if (builds.interrupted) signal.throwIfAborted();
       if (builds.failures.length > 0) {
         throw new KilnError(builds.failures.map((f) => diagnostic('failed', `${f.image} failed to build: nothing was changed in the registry for it`)));
+      }
+      // The plan's content tags name the keys computed before: a build of other inputs (a file
+      // edited meanwhile) must not be pushed under them.
+      const moved = names.filter((name) => builds!.prepared.get(name)?.key !== keys.get(name));
+      if (moved.length > 0) {
+        throw new KilnError(
+          moved.map((name) =>
+            diagnostic('failed', `${name}: its inputs changed while reconciling (key ${shortKey(keys.get(name)!)} planned, ${shortKey(builds!.prepared.get(name)?.key ?? '')} built): nothing was changed in the registry`, {
+              hint: 'Run kiln reconcile --apply again.',
+            }),
+          ),
+        );
       }
       const ids = new Map<string, string>();
       for (const name of names) {
