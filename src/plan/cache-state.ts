@@ -25,13 +25,21 @@ export async function planCacheState(options: CacheStateOptions): Promise<Map<st
   const { engine, signal } = options;
   const { graph } = options.resolved;
   const { prepared } = await computeKeys({ graph, engine, signal, pullWith: false, ...(options.onNote ? { onNote: options.onNote } : {}) });
+  // A key with a base the engine lacks is not the one build computes after pulling it: never looked up, never shown.
+  const known = new Map([...prepared].filter(([, p]) => p.unresolvedBases === undefined));
   if (options.registryCache) {
-    const hits = await findInRegistryCache({ prepared, access: options.registryCache, ...(options.onNote ? { onNote: options.onNote } : {}) });
-    for (const hit of hits) prepared.set(hit.node.spec.name, { ...hit, cached: { id: '', source: 'registry' }, reasons: [] });
+    const hits = await findInRegistryCache({ prepared: known, access: options.registryCache, ...(options.onNote ? { onNote: options.onNote } : {}) });
+    for (const hit of hits) known.set(hit.node.spec.name, { ...hit, cached: { id: '', source: 'registry' }, reasons: [] });
   }
   const states = new Map<string, ImageCacheState>();
-  for (const [name, p] of prepared) {
-    states.set(name, { key: p.key, cached: p.cached !== undefined, ...(p.cached ? { source: p.cached.source } : {}), reasons: p.reasons });
+  for (const [name, image] of prepared) {
+    const looked = known.get(name);
+    if (looked === undefined) {
+      const reasons = (image.unresolvedBases ?? []).map((ref) => ({ kind: 'base' as const, detail: `base image ${ref} is not in the engine: the key is known once kiln build pulls it` }));
+      states.set(name, { cached: false, reasons });
+    } else {
+      states.set(name, { key: looked.key, cached: looked.cached !== undefined, ...(looked.cached ? { source: looked.cached.source } : {}), reasons: looked.reasons });
+    }
   }
   return states;
 }

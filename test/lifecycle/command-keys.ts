@@ -33,12 +33,12 @@ export async function runBuild(f: Fixture, command: 'build' | 'push', args: stri
   return builtImages(parseEvents(r.stdout));
 }
 
-/** `kiln plan --json`: each image's key and whether it is cached. */
+/** `kiln plan --json`: each image's key (none while a base is not in the engine) and whether it is cached. */
 export async function planKeys(f: Fixture, args: string[] = []): Promise<Map<string, { key: string; cached: boolean }>> {
   const r = await f.kiln(['plan', '--json', ...args]);
   expect(r.code, r.stderr).toBe(0);
-  const doc = JSON.parse(r.stdout) as { images: { name: string; key?: string; cached?: boolean }[] };
-  return new Map(doc.images.map((i) => [i.name, { key: i.key!, cached: i.cached! }]));
+  const doc = JSON.parse(r.stdout) as { images: { name: string; key: string; cached?: boolean }[] };
+  return new Map(doc.images.map((i) => [i.name, { key: i.key, cached: i.cached! }]));
 }
 
 /** `kiln reconcile --json`: each image's key and the action of each of its tags. */

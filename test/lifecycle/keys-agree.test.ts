@@ -47,7 +47,14 @@ function random(seed: number): () => number {
   };
 }
 
-function makeShape(seed: number, forced: { locked?: boolean; dependencies?: boolean }): Shape {
+/** What a fixed seed forces, so the fixed set covers every combination that matters. */
+interface Forced {
+  locked?: boolean;
+  dependencies?: boolean;
+  evictBases?: boolean;
+}
+
+function makeShape(seed: number, forced: Forced): Shape {
   const r = random(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(r() * items.length)]!;
   const dependencies = forced.dependencies ?? r() < 0.7;
@@ -65,10 +72,14 @@ function makeShape(seed: number, forced: { locked?: boolean; dependencies?: bool
       arg: pick(['a', 'b', 'c']),
     });
   }
-  const used = new Set(images.flatMap((image) => [image.from, image.helper, image.copyFrom]).flatMap((s) => (s?.kind === 'external' && s.base !== 'local' ? [s.base] : [])));
+  // What a seed forces is there for sure: an edge between images; a registry base to evict.
+  const sources = (): Source[] => images.flatMap((image) => [image.from, image.helper, image.copyFrom]).filter((s): s is Source => s !== undefined);
+  if (forced.dependencies && !sources().some((s) => s.kind === 'image')) images[count - 1]!.from = { kind: 'image', index: 0 };
+  if (forced.evictBases && !sources().some((s) => s.kind === 'external' && s.base !== 'local')) images[0]!.from = { kind: 'external', base: 'auth' };
+  const used = new Set(sources().flatMap((s) => (s.kind === 'external' && s.base !== 'local' ? [s.base] : [])));
   const movable = [...used] as Exclude<External, 'local'>[];
   const change: Shape['change'] = movable.length > 0 && r() < 0.5 ? { kind: 'base', base: pick(movable) } : { kind: 'file', index: Math.floor(r() * count) };
-  return { locked: forced.locked ?? r() < 0.5, images, evictBases: r() < 0.5, change };
+  return { locked: forced.locked ?? r() < 0.5, images, evictBases: forced.evictBases ?? r() < 0.5, change };
 }
 
 /** Names of the images `changed` touches directly, plus everything depending on them. */
@@ -82,14 +93,14 @@ function withDependents(shape: Shape, touched: (image: ImageShape, index: number
 }
 
 /** The seeds: a fixed set covering locked × dependencies, plus one new each run (in the test name, to replay with KILN_KEYS_SEED). */
-const fixed: [number, { locked: boolean; dependencies: boolean }][] = [
-  [11, { locked: true, dependencies: true }],
-  [12, { locked: false, dependencies: true }],
-  [13, { locked: true, dependencies: false }],
-  [14, { locked: false, dependencies: false }],
+const fixed: [number, Forced][] = [
+  [11, { locked: true, dependencies: true, evictBases: true }],
+  [12, { locked: false, dependencies: true, evictBases: true }],
+  [13, { locked: true, dependencies: false, evictBases: false }],
+  [14, { locked: false, dependencies: false, evictBases: false }],
 ];
 const replay = Number(process.env.KILN_KEYS_SEED);
-const seeds: [number, { locked?: boolean; dependencies?: boolean }][] = process.env.KILN_KEYS_SEED
+const seeds: [number, Forced][] = process.env.KILN_KEYS_SEED
   ? [[replay, fixed.find(([seed]) => seed === replay)?.[1] ?? {}]]
   : [...fixed, [Date.now() % 1_000_000, {}]];
 
@@ -164,9 +175,20 @@ describe('every command keys every image alike (random shapes)', () => {
     const names = shape.images.map((_, i) => `img${i}`).sort();
     const describeShape = JSON.stringify(shape);
 
-    // Before anything is built: reconcile (which pulls the bases the engine lacks, as build does), then plan.
+    // plan pulls nothing: an image on an evicted unpinned base (or depending on one) has no key
+    // there, the others have the key every command computes.
+    const unknown = shape.evictBases && !shape.locked ? withDependents(shape, (image) => [image.from, image.helper, image.copyFrom].some((s) => s?.kind === 'external' && s.base !== 'local')) : [];
+    const lookThenReconcile = async (): ReturnType<typeof reconcileKeys> => {
+      const looked = await planKeys(fx);
+      expect([...looked].filter(([, p]) => p.key === undefined).map(([n]) => n).sort(), describeShape).toEqual(unknown);
+      const reconciled = await reconcileKeys(fx);
+      for (const [n, p] of looked) if (p.key !== undefined) expect(p.key, `${n} ${describeShape}`).toBe(reconciled.get(n)!.key);
+      return reconciled;
+    };
+
+    // Before anything is built: plan, reconcile (which pulls the bases the engine lacks, as build does), plan again.
     evict();
-    const reconciled = await reconcileKeys(fx);
+    const reconciled = await lookThenReconcile();
     const planned = await planKeys(fx);
     expect(keysOf(planned), describeShape).toEqual(keysOf(reconciled));
     evict();
@@ -206,7 +228,7 @@ describe('every command keys every image alike (random shapes)', () => {
       expected = withDependents(shape, (image) => uses(image.from) || uses(image.helper) || uses(image.copyFrom));
     }
     evict();
-    const replan = await reconcileKeys(fx);
+    const replan = await lookThenReconcile();
     const plan = await planKeys(fx);
     expect(keysOf(replan), describeShape).toEqual(keysOf(plan));
     expect([...plan].filter(([, p]) => !p.cached).map(([n]) => n).sort(), describeShape).toEqual(expected);

@@ -143,14 +143,14 @@ describe('a locked project: every command keys as kiln build does', () => {
   });
 });
 
-describe('an unlocked project whose base needs a login: reconcile pulls it with credentials, as build does', () => {
+describe('an unlocked project whose base needs a login: reconcile and ls pull it with credentials, as build does; plan shows no key', () => {
   let f: Fixture;
   afterAll(async () => {
     cleanup(f);
     await f.project.remove();
   });
 
-  it('after kiln push and the base removed from the engine, reconcile and ls key as build did', async () => {
+  it('after kiln push and the base removed from the engine: plan has no key, reconcile and ls key as build did', async () => {
     f = await fixture();
     f.login();
     const os = `${f.s.authRegistry}/${f.project.id}-ext/os:1`;
@@ -165,9 +165,16 @@ describe('an unlocked project whose base needs a login: reconcile pulls it with 
     f.docker('rmi', os);
     const pushed = await runBuild(f, 'push');
     f.docker('rmi', os);
+    // plan pulls nothing: it cannot know the base's ID, so it shows no key rather than another one.
+    const looked = await f.kiln(['plan', '--json']);
+    const app = (JSON.parse(looked.stdout) as { images: { name: string; key?: string; cached: boolean; reasons: { detail: string }[] }[] }).images[0]!;
+    expect(app).toMatchObject({ name: 'app', cached: false, reasons: [{ detail: `base image ${os} is not in the engine: the key is known once kiln build pulls it` }] });
+    expect(app.key).toBeUndefined();
+    expect((await f.kiln(['plan'])).stdout).toContain('key unknown  build: base image');
     const plans = await reconcileKeys(f);
     expect(plans.get('app')!.key).toBe(pushed.get('app')!.key);
     expect(Object.values(plans.get('app')!.actions).every((a) => a === 'ok')).toBe(true);
+    expect(await planKeys(f)).toEqual(new Map([['app', { key: pushed.get('app')!.key, cached: true }]]));
     f.docker('rmi', os);
     expect(Object.fromEntries(await lsCurrentKeys(f))).toEqual({ app: [pushed.get('app')!.key] });
   });
