@@ -59,9 +59,9 @@ export async function localBaseImages(options: {
 }
 
 /**
- * The image ID of every external base the graph needs, pulling the ones the engine lacks (all, with `refresh`) first —
- * as `docker build` would, but before the build, with docker's credentials (BuildKit without a
- * session cannot authenticate a pull), so keys are exact. A base
+ * The image ID of every external base the graph needs, pulling the ones the engine lacks (all of
+ * them with `refresh`) first — as `docker build` would, but before the build, with docker's
+ * credentials (BuildKit without a session cannot authenticate a pull), so keys are exact. A base
  * that cannot be pulled stays `missing`: the build then fails with the engine's own message.
  */
 export async function resolveBaseImages(options: {
@@ -81,6 +81,7 @@ export async function resolveBaseImages(options: {
   refresh?: boolean;
   /** Docker's credentials, for bases a registry only serves to a login. */
   credentials?: CredentialStore;
+  /** Told about a base `refresh` could not pull. */
   onNote?: (message: string) => void;
 }): Promise<Map<string, string>> {
   const bases = new Set([...options.graph.nodes.values()].flatMap((n) => n.externalBases));

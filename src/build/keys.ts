@@ -29,7 +29,8 @@ export interface KeyOptions {
   /**
    * Docker's credentials, with which the bases the engine lacks are pulled (pinned ones by digest),
    * as a build must, so a key names the image it builds on. `false` pulls nothing and writes
-   * nothing (`kiln plan` only looks): an unpinned base the engine lacks then keys as `missing`.
+   * nothing (`kiln plan` only looks): an unpinned base the engine lacks then keys as `missing`,
+   * and the images on it say so (PreparedImage.unresolvedBases).
    */
   pullWith: CredentialStore | false;
   /** `--pull`: pull every unpinned base the engine has too, so the keys name the newer images the build uses. */
@@ -38,7 +39,7 @@ export interface KeyOptions {
   builder?: BuilderKind;
   /** `--no-cache`: no image counts as built (the keys stay the same). */
   noCache?: boolean;
-  /** Told what the keys could not take into account (a base kiln.lock does not pin). */
+  /** Told what did not stop the keys but the user should know: a base kiln.lock does not pin, a base `--pull` could not pull. */
   onNote?: (message: string) => void;
   /** An already-open stat cache (watch mode keeps one between rounds); saved here, not reopened. */
   statCache?: StatCache;
