@@ -13,7 +13,7 @@ import { indexImages } from './image-index.js';
 export const MAX_BASE_INSPECTS = 16;
 
 /** The external bases the graph needs that kiln.lock does not pin, each once. */
-export function unpinnedBases(graph: BuildGraph, pinned?: ReadonlyMap<string, unknown>): string[] {
+export function unpinnedBases(graph: BuildGraph, pinned?: ReadonlyMap<string, string>): string[] {
   const bases = new Set([...graph.nodes.values()].flatMap((n) => n.externalBases));
   return [...bases].filter((ref) => pinned?.get(ref) === undefined);
 }

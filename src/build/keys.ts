@@ -74,9 +74,10 @@ export async function computeKeys(options: KeyOptions): Promise<PreparedRun> {
   const listingRequest = options.listing ?? listProjectImages(engine, graph.project.name, signal);
   listingRequest.catch(() => undefined); // awaited below; the lock or hashing may fail first
   const lock = await readLock(graph.project.root);
-  const basesRequest = localBaseImages({ engine, refs: unpinnedBases(graph, lock?.bases), signal });
-  basesRequest.catch(() => undefined);
   const locked = lock === undefined ? undefined : await applyLock(lock, options);
+  // Exactly the bases the lock left unpinned are looked up by reference, so no base is keyed two ways.
+  const basesRequest = localBaseImages({ engine, refs: unpinnedBases(graph, locked?.pinnedBases), signal });
+  basesRequest.catch(() => undefined);
   await yieldToEventLoop();
   const statCache = options.statCache ?? (await StatCache.open(statCachePath(graph.project.root)));
   const contexts = options.contexts ?? new Map();
