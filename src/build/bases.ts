@@ -59,9 +59,9 @@ export async function localBaseImages(options: {
 }
 
 /**
- * The image ID of every external base the graph needs, pulling the ones the engine lacks first —
- * as `docker build` would, but before the build, with docker's credentials (BuildKit without a
- * session cannot authenticate a pull), so keys are exact. A base
+ * The image ID of every external base the graph needs, pulling the ones the engine lacks (all of
+ * them with `refresh`) first — as `docker build` would, but before the build, with docker's
+ * credentials (BuildKit without a session cannot authenticate a pull), so keys are exact. A base
  * that cannot be pulled stays `missing`: the build then fails with the engine's own message.
  */
 export async function resolveBaseImages(options: {
@@ -74,8 +74,15 @@ export async function resolveBaseImages(options: {
   pinned?: ReadonlyMap<string, string>;
   /** Pull bases the engine lacks (default true); `kiln plan` looks without pulling. */
   pull?: boolean;
+  /**
+   * Pull every unpinned base, also the ones the engine has (`--pull`), so the keys name the images
+   * the engine's own pull then builds on. One that cannot be pulled keeps its local image (told to `onNote`).
+   */
+  refresh?: boolean;
   /** Docker's credentials, for bases a registry only serves to a login. */
   credentials?: CredentialStore;
+  /** Told about a base `refresh` could not pull. */
+  onNote?: (message: string) => void;
 }): Promise<Map<string, string>> {
   const bases = new Set([...options.graph.nodes.values()].flatMap((n) => n.externalBases));
   const result = new Map<string, string>();
@@ -87,12 +94,13 @@ export async function resolveBaseImages(options: {
         return;
       }
       let id = options.local.get(ref);
-      if (id === undefined && options.pull !== false) {
+      if (options.pull !== false && (id === undefined || options.refresh === true)) {
         try {
           await options.engine.pull(ref, await engineAuthFor(ref, options.credentials), () => {}, options.signal);
           id = (await options.engine.inspectImage(ref, options.signal))?.Id;
-        } catch {
-          id = undefined;
+        } catch (error) {
+          if (options.signal.aborted) throw error;
+          if (id !== undefined) options.onNote?.(`cannot pull ${ref} (${error instanceof Error ? error.message : String(error)}); its local image ${id.slice(7, 19)} is in the key`);
         }
       }
       if (id !== undefined) result.set(ref, id);

@@ -1,45 +1,30 @@
-import type { StatCache } from '../context/index.js';
-import type { Engine, ImageSummary } from '../engine/engine.js';
-import type { BuilderKind } from '../model/project.js';
+import type { Engine } from '../engine/engine.js';
 import type { CredentialStore } from '../registry/index.js';
 import type { ResolvedGraph } from '../plan/resolve-graph.js';
 import type { EventSink, PlannedImage } from '../run/events.js';
 import { defaultConcurrency, runBuild, type ImageJob, type RunSummary } from '../run/run-build.js';
 import { engineExecutor } from './executor.js';
-import type { ContextMemo, PreparedImage } from './prepare.js';
-import { prepareRun } from './prepare-run.js';
+import { computeKeys, type KeyOptions } from './keys.js';
+import type { PreparedImage } from './prepare.js';
 import { pullFromRegistryCache } from '../push/registry-cache.js';
 import type { RegistryAccess } from '../push/registry-access.js';
 
-/** What `kiln build` (and each watch round) needs. */
-export interface BuildOptions {
+/** What `kiln build` (and each watch round) needs: the keys' inputs (see computeKeys), and how to run. */
+export interface BuildOptions extends Pick<KeyOptions, 'builder' | 'noCache' | 'onNote' | 'statCache' | 'listing' | 'contexts'> {
   resolved: ResolvedGraph;
   engine: Engine;
   sink: EventSink;
   signal: AbortSignal;
+  /** Docker's credentials: missing bases are pulled with them before keys are computed (see computeKeys). */
+  credentials: CredentialStore;
   concurrency?: number;
   keepGoing?: boolean;
-  noCache?: boolean;
+  /** `--pull`: kiln pulls the unpinned bases before keying them, and the engine looks for newer ones as it builds. */
   pull?: boolean;
-  builder?: BuilderKind;
   /** Watch-mode round, stamped on events. */
   round?: number;
-  /** Pinned Dockerfile texts from kiln.lock, by image name. */
-  pinnedDockerfiles?: ReadonlyMap<string, string>;
-  /** Resolved pinned base digests from kiln.lock, by reference. */
-  pinnedBases?: ReadonlyMap<string, string>;
-  /** Docker's credentials, for pulling missing bases a registry only serves to a login. */
-  credentials?: CredentialStore;
   /** Look keys not built locally up in their registry (content tag `kiln-<key>`) and pull instead of building. */
   registryCache?: RegistryAccess;
-  /** Told about problems that did not stop the build (a registry cache that could not be asked). */
-  onNote?: (message: string) => void;
-  /** An already-open stat cache to hash with (watch mode keeps one between rounds). */
-  statCache?: StatCache;
-  /** The listing of the project's images (listProjectImages), already requested with no kiln change to the engine since. */
-  listing?: Promise<ImageSummary[]>;
-  /** Walked and hashed contexts to reuse and fill, by image name. */
-  contexts?: ContextMemo;
   /** One image's own abort signal: watch mode restarts an image whose inputs changed while the rest of the round goes on. */
   imageSignal?: (name: string) => AbortSignal | undefined;
 }
@@ -56,7 +41,8 @@ export interface BuildResult extends RunSummary {
 export async function buildImages(options: BuildOptions): Promise<BuildResult> {
   const { resolved, engine, signal } = options;
   const { graph } = resolved;
-  const { info, listing, prepared } = await prepareRun({ ...options, graph });
+  const { builder, noCache, onNote, statCache, listing: prefetched, contexts } = options;
+  const { info, listing, prepared } = await computeKeys({ graph, engine, signal, pullWith: options.credentials, refreshBases: options.pull, builder, noCache, onNote, statCache, listing: prefetched, contexts });
   // --no-cache means build, whatever any cache holds: the registry's content tags too.
   if (options.registryCache && !options.noCache) {
     const hits = await pullFromRegistryCache({ prepared, engine, access: options.registryCache, signal, ...(options.onNote ? { onNote: options.onNote } : {}) });

@@ -31,6 +31,11 @@ export interface PreparedImage {
   aliases: string[];
   /** How long the build this key points at took, when known (for "the cache saved"). */
   previousDurationMs?: number;
+  /**
+   * External bases the engine lacks, this image's or a dependency's, when nothing pulled them
+   * (`kiln plan`): the key holds `missing` for their IDs, so it is not the key a build computes.
+   */
+  unresolvedBases?: string[];
 }
 
 /** What preparing needs. */
@@ -91,6 +96,7 @@ export async function prepareImages(options: PrepareOptions): Promise<Map<string
     const builder = options.builder ?? spec.builder ?? options.defaultBuilder;
     const dependencies = Object.fromEntries(node.dependencies.map((d) => [d, prepared.get(d)!.key]));
     const baseImages = Object.fromEntries(node.externalBases.map((b) => [b, options.baseImages.get(b) ?? 'missing']));
+    const unresolved = new Set([...node.externalBases.filter((b) => !options.baseImages.has(b)), ...node.dependencies.flatMap((d) => prepared.get(d)!.unresolvedBases ?? [])]);
     const inputs = { dockerfile: text, contextDigest: digest.digest, args: spec.args, target: spec.target, platform: spec.platform, builder, dependencies, baseImages };
     const key = computeKey(inputs);
     const record = createKeyRecord({ key, inputs, files: digest.files });
@@ -110,6 +116,7 @@ export async function prepareImages(options: PrepareOptions): Promise<Map<string
       tags,
       aliases: (aliases.get(name) ?? []).filter((a) => !tags.some((t) => canonicalRef(t) === a)),
       ...(previous?.durationMs !== undefined ? { previousDurationMs: previous.durationMs } : {}),
+      ...(unresolved.size > 0 ? { unresolvedBases: [...unresolved].sort() } : {}),
     });
   }
   return prepared;

@@ -4,4 +4,3 @@ export { createLock, lockableBases, type CreateLockOptions } from './create-lock
 export { lockedBuild, pinnedReference, type LockedBuild } from './locked-build.js';
 export { baseRef, pullWithAuth, type BaseRef } from './base-ref.js';
 export { pullBases, type PulledBase } from './pull-bases.js';
-export { prepareBases, type BaseBuildOptions } from './build-bases.js';

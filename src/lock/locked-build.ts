@@ -8,7 +8,7 @@ import { baseRef, pullWithAuth } from './base-ref.js';
 import { lockableBases } from './create-lock.js';
 import type { LockFile } from './lock-file.js';
 
-/** Build options derived from kiln.lock (the `pinnedBases` / `pinnedDockerfiles` of buildImages). */
+/** kiln.lock applied to a graph: what computeKeys puts into the keys and the Dockerfiles it sends. */
 export interface LockedBuild {
   /** Digest (or local image ID) standing for each pinned base in the cache keys. */
   pinnedBases: Map<string, string>;
@@ -42,32 +42,36 @@ export async function lockedBuild(options: {
   const pinnedBases = new Map<string, string>();
   const pins = new Map<string, string>();
   const unpinned: string[] = [];
-  for (const ref of lockableBases(graph)) {
-    const entry = lock.bases.get(ref);
-    if (entry === undefined) {
-      unpinned.push(ref);
-      continue;
-    }
-    if (entry.kind === 'local') {
-      const id = (await engine.inspectImage(ref, options.signal))?.Id;
-      if (id !== entry.id) {
-        throw new KilnError(
-          diagnostic('usage', `${ref} is ${id === undefined ? 'not in the engine' : `now image ${id}`}, but kiln.lock pins the local image ${entry.id}`, {
-            hint: 'Restore that image, or record the current one with kiln lock --update.',
-          }),
-        );
+  // One inspect per pin, all at once (a pull only for a missing digest): a no-op build waits for the slowest, not the sum.
+  await Promise.all(
+    lockableBases(graph).map(async (ref) => {
+      const entry = lock.bases.get(ref);
+      if (entry === undefined) {
+        unpinned.push(ref);
+        return;
       }
-      pinnedBases.set(ref, entry.id);
-      continue;
-    }
-    const pinned = pinnedReference(ref, entry.digest);
-    if (options.pull !== false && (await engine.inspectImage(pinned, options.signal)) === undefined) {
-      options.onLine?.(`pulling ${pinned}`);
-      await pullWithAuth({ engine, ref: pinned, ...(options.credentials ? { credentials: options.credentials } : {}), ...(options.signal ? { signal: options.signal } : {}) });
-    }
-    pinnedBases.set(ref, entry.digest);
-    pins.set(ref, pinned);
-  }
+      if (entry.kind === 'local') {
+        const id = (await engine.inspectImage(ref, options.signal))?.Id;
+        if (id !== entry.id) {
+          throw new KilnError(
+            diagnostic('usage', `${ref} is ${id === undefined ? 'not in the engine' : `now image ${id}`}, but kiln.lock pins the local image ${entry.id}`, {
+              hint: 'Restore that image, or record the current one with kiln lock --update.',
+            }),
+          );
+        }
+        pinnedBases.set(ref, entry.id);
+        return;
+      }
+      const pinned = pinnedReference(ref, entry.digest);
+      if (options.pull !== false && (await engine.inspectImage(pinned, options.signal)) === undefined) {
+        options.onLine?.(`pulling ${pinned}`);
+        await pullWithAuth({ engine, ref: pinned, ...(options.credentials ? { credentials: options.credentials } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+      }
+      pinnedBases.set(ref, entry.digest);
+      pins.set(ref, pinned);
+    }),
+  );
+  unpinned.sort();
   const pinnedDockerfiles = new Map<string, string>();
   for (const node of graph.nodes.values()) {
     if (!node.externalBases.some((b) => pins.has(b))) continue;

@@ -1,10 +1,7 @@
-import { prepareRun } from '../build/prepare-run.js';
+import { computeKeys } from '../build/keys.js';
 import type { Engine } from '../engine/engine.js';
 import { findInRegistryCache } from '../push/registry-cache.js';
 import type { RegistryAccess } from '../push/registry-access.js';
-import { readLock } from '../lock/lock-file.js';
-import { lockedBuild, type LockedBuild } from '../lock/locked-build.js';
-import type { BuildGraph } from './graph.js';
 import type { ImageCacheState } from './render-plan.js';
 import type { ResolvedGraph } from './resolve-graph.js';
 
@@ -15,7 +12,7 @@ export interface CacheStateOptions {
   signal: AbortSignal;
   /** Also count keys the registry holds (content tag `kiln-<key>`), as `build` would pull them. */
   registryCache?: RegistryAccess;
-  /** Told about a registry that could not be asked. */
+  /** Told about a registry that could not be asked, and a base kiln.lock does not pin. */
   onNote?: (message: string) => void;
 }
 
@@ -27,22 +24,22 @@ export interface CacheStateOptions {
 export async function planCacheState(options: CacheStateOptions): Promise<Map<string, ImageCacheState>> {
   const { engine, signal } = options;
   const { graph } = options.resolved;
-  const pins = await lockPins(graph, engine, signal);
-  const { prepared } = await prepareRun({ graph, engine, signal, pullBases: false, readOnly: true, ...pins });
+  const { prepared } = await computeKeys({ graph, engine, signal, pullWith: false, ...(options.onNote ? { onNote: options.onNote } : {}) });
+  // A key with a base the engine lacks is not the one build computes after pulling it: never looked up, never shown.
+  const known = new Map([...prepared].filter(([, p]) => p.unresolvedBases === undefined));
   if (options.registryCache) {
-    const hits = await findInRegistryCache({ prepared, access: options.registryCache, ...(options.onNote ? { onNote: options.onNote } : {}) });
-    for (const hit of hits) prepared.set(hit.node.spec.name, { ...hit, cached: { id: '', source: 'registry' }, reasons: [] });
+    const hits = await findInRegistryCache({ prepared: known, access: options.registryCache, ...(options.onNote ? { onNote: options.onNote } : {}) });
+    for (const hit of hits) known.set(hit.node.spec.name, { ...hit, cached: { id: '', source: 'registry' }, reasons: [] });
   }
   const states = new Map<string, ImageCacheState>();
-  for (const [name, p] of prepared) {
-    states.set(name, { key: p.key, cached: p.cached !== undefined, ...(p.cached ? { source: p.cached.source } : {}), reasons: p.reasons });
+  for (const [name, image] of prepared) {
+    const looked = known.get(name);
+    if (looked === undefined) {
+      const reasons = (image.unresolvedBases ?? []).map((ref) => ({ kind: 'base' as const, detail: `base image ${ref} is not in the engine: the key is known once kiln build pulls it` }));
+      states.set(name, { cached: false, reasons });
+    } else {
+      states.set(name, { key: looked.key, cached: looked.cached !== undefined, ...(looked.cached ? { source: looked.cached.source } : {}), reasons: looked.reasons });
+    }
   }
   return states;
-}
-
-/** kiln.lock's pins, which `build` puts in the keys; only their digests matter here, so nothing is pulled. */
-async function lockPins(graph: BuildGraph, engine: Engine, signal: AbortSignal): Promise<Pick<LockedBuild, 'pinnedBases' | 'pinnedDockerfiles'> | undefined> {
-  const lock = await readLock(graph.project.root);
-  if (lock === undefined) return undefined;
-  return lockedBuild({ lock, graph, engine, signal, pull: false });
 }

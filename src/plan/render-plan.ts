@@ -5,7 +5,8 @@ import type { BuildGraph, ImageNode } from './graph.js';
 
 /** What the planner knows about an image's cache state, when it has looked. */
 export interface ImageCacheState {
-  key: string;
+  /** Undefined while a base is not in the engine: its ID, and so the key, is known once a build pulls it. */
+  key?: string;
   cached: boolean;
   /** Where the cached build was found. */
   source?: 'local' | 'registry';
@@ -89,7 +90,7 @@ function renderImage(node: ImageNode, root: string, state: ImageCacheState | und
   const lines = [`  ${spec.name}  ${refs}${spec.target ? `  (target ${spec.target})` : ''}`];
   if (state) {
     const status = state.cached ? `cached${state.source === 'registry' ? ' in the registry' : ''}` : `build: ${state.reasons.map((r) => r.detail).join('; ')}`;
-    lines.push(`    key ${state.key.slice(0, 12)}  ${status}`);
+    lines.push(`    key ${state.key?.slice(0, 12) ?? 'unknown'}  ${status}`);
   }
   for (const edge of node.edges) {
     const where = `${relative(root, edge.location.file)}:${edge.location.line}`;

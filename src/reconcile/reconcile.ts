@@ -1,10 +1,11 @@
 import { buildImages, type BuildResult } from '../build/build.js';
-import { prepareRun } from '../build/prepare-run.js';
+import { computeKeys } from '../build/keys.js';
 import { KilnError, diagnostic } from '../diagnostics/diagnostic.js';
 import type { Engine } from '../engine/engine.js';
+import { shortKey } from '../plan/cache-key.js';
 import { resolveGraph, type ResolvedGraph } from '../plan/resolve-graph.js';
 import { registryLocation, type RegistryAccess } from '../push/registry-access.js';
-import type { RegistryStats } from '../registry/index.js';
+import type { CredentialStore, RegistryStats } from '../registry/index.js';
 import type { EventSink } from '../run/events.js';
 import { applyPlan, type AppliedAction } from './apply.js';
 import { observeAndPlan, observeRepositories, type ReconcileImage } from './observe.js';
@@ -15,6 +16,8 @@ export interface ReconcileOptions {
   resolved: ResolvedGraph;
   engine: Engine;
   access: RegistryAccess;
+  /** Docker's credentials: bases the engine lacks are pulled with them, so the keys are the ones `kiln build` computes. */
+  credentials: CredentialStore;
   /** Make the registry match the plan. */
   apply: boolean;
   /** With apply: delete `extra` tags that match the image's tag patterns. */
@@ -23,6 +26,8 @@ export interface ReconcileOptions {
   /** Receives the events of builds that apply needs (keys found nowhere). */
   buildSink: EventSink;
   onAction?: (action: AppliedAction) => void;
+  /** Told about what did not stop reconciling (a base kiln.lock does not pin). */
+  onNote?: (message: string) => void;
 }
 
 /** The plan, what applying it did, and what moved over the wire. */
@@ -60,7 +65,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
   const wanted = new Map<string, string[]>();
   for (const spec of specs) wanted.set(spec.repository, [...(wanted.get(spec.repository) ?? []), ...spec.tags]);
   const observation = observeRepositories(access, { wanted, allDigests: options.prune });
-  const { prepared } = await prepareRun({ graph: resolved.graph, engine, signal });
+  const { prepared } = await computeKeys({ graph: resolved.graph, engine, signal, pullWith: options.credentials, onNote: options.onNote });
   const otherRepositories = [...new Set([...project.images.values()].map((s) => s.repository))];
   const images: ReconcileImage[] = specs.map((spec) => {
     const p = prepared.get(spec.name)!;
@@ -74,6 +79,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
       otherRepositories,
     };
   });
+  const keys = new Map(images.map((image) => [image.image, image.key]));
   const plans = await observeAndPlan(images, observation);
   if (!options.apply) return { plans, stats: access.stats() };
 
@@ -88,10 +94,22 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
     build: async (names) => {
       const selection = await resolveGraph(project, { selection: names });
       if (!selection.ok) throw new KilnError(selection.error);
-      builds = await buildImages({ resolved: selection.value, engine, sink: options.buildSink, signal, registryCache: access });
+      builds = await buildImages({ resolved: selection.value, engine, sink: options.buildSink, signal, credentials: options.credentials, registryCache: access });
       if (builds.interrupted) signal.throwIfAborted();
       if (builds.failures.length > 0) {
         throw new KilnError(builds.failures.map((f) => diagnostic('failed', `${f.image} failed to build: nothing was changed in the registry for it`)));
+      }
+      // The plan's content tags name the keys computed before: a build of other inputs (a file
+      // edited meanwhile) must not be pushed under them.
+      const moved = names.filter((name) => builds!.prepared.get(name)?.key !== keys.get(name));
+      if (moved.length > 0) {
+        throw new KilnError(
+          moved.map((name) =>
+            diagnostic('failed', `${name}: its inputs changed while reconciling (key ${shortKey(keys.get(name)!)} planned, ${shortKey(builds!.prepared.get(name)?.key ?? '')} built): nothing was changed in the registry`, {
+              hint: 'Run kiln reconcile --apply again.',
+            }),
+          ),
+        );
       }
       const ids = new Map<string, string>();
       for (const name of names) {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { createContextFilter, parseDockerignore, type ContextFilter } from '../context/index.js';
 import { createMatcher } from '../context/dockerignore.js';
+import { lockPath } from '../lock/lock-file.js';
 import type { BuildGraph } from '../plan/graph.js';
 
 /** What one changed path means to the watched images. */
@@ -19,7 +20,7 @@ export interface ChangeMeaning {
 
 /** The paths to watch for a graph and how to read a change to one of them. */
 export interface WatchSet {
-  /** Contexts, Dockerfiles, ignore-file candidates and the manifest (absolute). */
+  /** Contexts, Dockerfiles, ignore-file candidates, the manifest and kiln.lock (absolute). */
   paths: string[];
   /** Whether the watcher can skip a path (and, for a directory, everything below it). */
   skip(absolutePath: string): boolean;
@@ -58,7 +59,10 @@ export async function createWatchSet(graph: BuildGraph): Promise<WatchSet> {
     }),
   );
   const stateDir = path.join(project.root, STATE_DIR);
-  const paths = [...new Set([project.file, ...images.flatMap((i) => [i.context, i.dockerfile, ...i.ignoreFiles])])];
+  const lockFile = lockPath(project.root);
+  // A pin is in the key of every image that builds on an external base: a lock edit may change any of them.
+  const onBases = [...graph.nodes.values()].filter((n) => n.externalBases.length > 0).map((n) => n.spec.name);
+  const paths = [...new Set([project.file, lockFile, ...images.flatMap((i) => [i.context, i.dockerfile, ...i.ignoreFiles])])];
 
   const inContext = (image: WatchedImage, file: string): string | undefined => {
     const rel = path.relative(image.context, file);
@@ -71,7 +75,7 @@ export async function createWatchSet(graph: BuildGraph): Promise<WatchSet> {
   return {
     paths,
     skip(file) {
-      if (file === project.file) return false;
+      if (file === project.file || file === lockFile) return false;
       if (within(stateDir, file)) return true;
       return images.every((image) => {
         if (file === image.dockerfile || image.ignoreFiles.includes(file)) return false;
@@ -99,6 +103,7 @@ export async function createWatchSet(graph: BuildGraph): Promise<WatchSet> {
         if (image.watchIgnore(rel)) continue;
         meaning.images.push(image.name);
       }
+      if (file === lockFile) meaning.images.push(...onBases.filter((name) => !meaning.images.includes(name)));
       return meaning;
     },
   };

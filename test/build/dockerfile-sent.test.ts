@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { prepareRun } from '../../src/build/prepare-run.js';
+import { computeKeys } from '../../src/build/keys.js';
 import { loadProject } from '../../src/config/index.js';
 import { loadKeyRecord } from '../../src/plan/key-record.js';
 import { sha256Hex } from '../../src/plan/cache-key.js';
@@ -13,12 +13,12 @@ import { builders, buildJson, eventOf, manifest, outcomes, processWithMarker, pr
 
 // The Dockerfile the engine gets must be the text the key hashed, wherever it lives.
 
-async function prepare(p: TempProject, engine: Parameters<typeof prepareRun>[0]['engine'], contexts?: Parameters<typeof prepareRun>[0]['contexts']) {
+async function prepare(p: TempProject, engine: Parameters<typeof computeKeys>[0]['engine'], contexts?: Parameters<typeof computeKeys>[0]['contexts']) {
   const loaded = await loadProject({ file: path.join(p.root, 'images.yaml'), vars: {}, sets: [], env: {}, cwd: p.root });
   if (!loaded.ok) throw new Error('manifest did not load');
   const resolved = await resolveGraph(loaded.value, { selection: [] });
   if (!resolved.ok) throw new Error('graph did not resolve');
-  return prepareRun({ graph: resolved.value.graph, engine, signal: new AbortController().signal, ...(contexts ? { contexts } : {}) });
+  return computeKeys({ graph: resolved.value.graph, engine, signal: new AbortController().signal, pullWith: false, ...(contexts ? { contexts } : {}) });
 }
 
 describe.each(builders)('the Dockerfile sent, %s builder (real engine)', (builder) => {

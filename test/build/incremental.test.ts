@@ -54,7 +54,7 @@ describe.each(builders)('kiln build on a monorepo (%s builder, real engine)', (b
     if (!resolved.ok) throw new Error('graph did not resolve');
     const counting = countingEngine(engine);
     const events: BuildEvent[] = [];
-    const result = await buildImages({ resolved: resolved.value, engine: counting.engine, sink: { emit: (e) => events.push(e) }, signal: new AbortController().signal, builder });
+    const result = await buildImages({ resolved: resolved.value, engine: counting.engine, sink: { emit: (e) => events.push(e) }, signal: new AbortController().signal, credentials: { getAuth: async () => undefined }, builder });
     expect(result.counts).toMatchObject({ built: 0, cached: 4, failed: 0, skipped: 0 });
     // The project's images by label, and the one external base (busybox) by an inspect.
     expect(counting.calls).toEqual({ info: 1, listImages: 1, inspectImage: 1 });

@@ -1,6 +1,8 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localBaseImages, referencePattern } from '../../src/build/bases.js';
-import { prepareRun } from '../../src/build/prepare-run.js';
+import { computeKeys } from '../../src/build/keys.js';
 import { loadProject } from '../../src/config/index.js';
 import { resolveGraph, type ResolvedGraph } from '../../src/plan/resolve-graph.js';
 import { tempProject, type TempProject } from '../helpers/project.js';
@@ -72,17 +74,21 @@ describe('the requests of a run (real engine)', () => {
     expect(counting.calls).toEqual(calls);
   });
 
-  it('asks only for the project listing when kiln.lock pins every base', async () => {
-    const resolved = await graph();
-    const counting = countingEngine(engine);
-    const { listing } = await prepareRun({
-      graph: resolved.graph,
-      engine: counting.engine,
-      signal: new AbortController().signal,
-      pinnedBases: new Map([[services().baseImage, `sha256:${'b'.repeat(64)}`]]),
-    });
-    expect(counting.calls).toEqual({ info: 1, listImages: 1 });
-    expect(listing.every((image) => image.Labels?.['dev.kiln.project'] === project.id)).toBe(true);
+  it('asks only for the project listing when kiln.lock pins every base (and, to pull a missing pin, one inspect of it)', async () => {
+    await project.write({ 'app/Dockerfile': `FROM ${registry}/b:two\nRUN echo app-ran\n`, 'kiln.lock': `version: 1\nbases:\n  ${registry}/b:two: ${pushedDigest}\n` });
+    try {
+      const resolved = await graph();
+      for (const [pullWith, calls] of [[false, { info: 1, listImages: 1 }], [{ getAuth: async () => undefined }, { info: 1, listImages: 1, inspectImage: 1 }]] as const) {
+        const counting = countingEngine(engine);
+        const { listing, prepared } = await computeKeys({ graph: resolved.graph, engine: counting.engine, signal: new AbortController().signal, pullWith });
+        expect(counting.calls).toEqual(calls);
+        expect(listing.every((image) => image.Labels?.['dev.kiln.project'] === project.id)).toBe(true);
+        expect(prepared.get('app')!.record.baseImages).toEqual({ [`${registry}/b:two`]: pushedDigest });
+      }
+    } finally {
+      await rm(join(project.root, 'kiln.lock'));
+      await project.write({ 'app/Dockerfile': `FROM ${services().baseImage}\nRUN echo app-ran\n` });
+    }
   });
 
   it('re-points a manifest tag that now names an image kiln did not build, without building', async () => {

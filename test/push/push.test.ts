@@ -58,7 +58,7 @@ describe('push (real engine and registry)', () => {
     const resolved = await loadGraph({ cwd: p.root, env: {}, stdout: process.stdout, stderr: process.stderr }, {}, []);
     const events: BuildEvent[] = [];
     const access = createRegistryAccess({ env: { DOCKER_CONFIG: await dockerConfig() } });
-    const result = await buildImages({ resolved, engine: counted, sink: { emit: (e) => events.push(e) }, signal: new AbortController().signal, registryCache: access });
+    const result = await buildImages({ resolved, engine: counted, sink: { emit: (e) => events.push(e) }, signal: new AbortController().signal, credentials: { getAuth: async () => undefined }, registryCache: access });
     await access.close();
     expect(result.failures).toEqual([]);
     expect(calls.build).toBeUndefined();

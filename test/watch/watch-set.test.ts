@@ -46,6 +46,12 @@ describe('watch set: which images a changed path affects', () => {
     expect(set.classify(at('images.yaml'))).toMatchObject({ manifest: true, images: [] });
   });
 
+  it('maps kiln.lock to the images that build on an external base (their dependents follow)', () => {
+    expect(set.classify(at('kiln.lock'))).toEqual({ manifest: false, images: ['lib', 'other'], contexts: [], structure: false, ignoreRules: false });
+    expect(set.skip(at('kiln.lock'))).toBe(false);
+    expect(set.paths).toContain(at('kiln.lock'));
+  });
+
   it('lets the watcher skip ignored folders but never what it must see', () => {
     expect(set.skip(at('.kiln'))).toBe(true);
     expect(set.skip(at('lib/tmp'))).toBe(true);

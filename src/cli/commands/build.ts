@@ -1,10 +1,8 @@
 import { Option, type Command } from 'commander';
 import { buildImages, type BuildOptions, type BuildResult } from '../../build/build.js';
-import type { Engine } from '../../engine/engine.js';
 import { createEngine } from '../../engine/index.js';
-import { prepareBases } from '../../lock/build-bases.js';
 import type { BuilderKind } from '../../model/project.js';
-import type { BuildGraph } from '../../plan/graph.js';
+import { createDockerCredentialStore } from '../../registry/index.js';
 import { createReporter } from '../../ui/select.js';
 import { KilnError } from '../../diagnostics/diagnostic.js';
 import { ExitCode } from '../exit-codes.js';
@@ -30,15 +28,11 @@ export interface BuildCommandOptions extends ManifestOptions {
   registryCache?: boolean;
 }
 
-/** The build options that `kiln build`, `kiln push` and each `kiln watch` round take alike from the flags and kiln.lock. */
-export async function flagBuildOptions(
-  io: CliIO,
-  options: BuildCommandOptions,
-  run: { graph: BuildGraph; engine: Engine; signal: AbortSignal },
-): Promise<Pick<BuildOptions, 'pinnedBases' | 'pinnedDockerfiles' | 'concurrency' | 'keepGoing' | 'noCache' | 'pull' | 'builder'>> {
+/** The build options that `kiln build`, `kiln push` and each `kiln watch` round take alike from the flags and docker's config. */
+export function flagBuildOptions(io: CliIO, options: BuildCommandOptions): Pick<BuildOptions, 'credentials' | 'onNote' | 'concurrency' | 'keepGoing' | 'noCache' | 'pull' | 'builder'> {
   return {
-    // kiln.lock pins (or, without one, missing bases pulled with credentials).
-    ...(await prepareBases({ ...run, env: io.env, warn: (line) => io.stderr.write(`kiln: ${line}\n`) })),
+    credentials: createDockerCredentialStore({ env: io.env }),
+    onNote: (message) => io.stderr.write(`kiln: note: ${message}\n`),
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     keepGoing: options.keepGoing ?? false,
     noCache: options.cache === false,
@@ -62,8 +56,8 @@ export async function build(io: CliIO, options: BuildCommandOptions, names: stri
         engine,
         sink: reporter,
         signal,
-        ...(await flagBuildOptions(io, options, { graph: resolved.graph, engine, signal })),
-        ...(access ? { registryCache: access, onNote: (message: string) => io.stderr.write(`kiln: note: ${message}\n`) } : {}),
+        ...flagBuildOptions(io, options),
+        ...(access ? { registryCache: access } : {}),
       }),
     );
   } finally {

@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
-import { currentBuilds, type CurrentBuilds } from '../../build/current-keys.js';
+import { computeKeys } from '../../build/keys.js';
+import type { PreparedImage } from '../../build/prepare.js';
 import { findManifest } from '../../config/index.js';
 import type { Engine } from '../../engine/engine.js';
 import { createEngine } from '../../engine/index.js';
 import { formatImages, kilnFields, listKilnImages, parseFilterFlags } from '../../images/index.js';
-import { prepareBases } from '../../lock/build-bases.js';
+import { createDockerCredentialStore } from '../../registry/index.js';
 import type { ResolvedGraph } from '../../plan/resolve-graph.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
@@ -21,11 +22,21 @@ export interface LsOptions extends ManifestOptions {
   format?: string;
 }
 
-/** The current key (and build) of every manifest image, computed as `kiln build` would, lock included. */
-export async function loadCurrentBuilds(io: CliIO, resolved: ResolvedGraph, engine: Engine, signal?: AbortSignal): Promise<CurrentBuilds> {
-  const warn = (line: string) => io.stderr.write(`kiln: ${line}\n`);
-  const bases = await prepareBases({ graph: resolved.graph, engine, env: io.env, warn, ...(signal ? { signal } : {}) });
-  return currentBuilds({ graph: resolved.graph, engine, ...bases, ...(signal ? { signal } : {}) });
+/** The current key (and build) of every image of the graph, computed as `kiln build` computes it (see computeKeys). */
+export async function loadCurrentBuilds(io: CliIO, resolved: ResolvedGraph, engine: Engine): Promise<Map<string, PreparedImage>> {
+  const { prepared } = await computeKeys({
+    graph: resolved.graph,
+    engine,
+    signal: io.signal ?? new AbortController().signal,
+    pullWith: createDockerCredentialStore({ env: io.env }),
+    onNote: (message) => io.stderr.write(`kiln: note: ${message}\n`),
+  });
+  return prepared;
+}
+
+/** Each image's current key, by manifest name. */
+export function currentKeys(builds: ReadonlyMap<string, PreparedImage>): Map<string, string> {
+  return new Map([...builds].map(([name, p]) => [name, p.key]));
 }
 
 /**
@@ -41,7 +52,7 @@ export async function ls(io: CliIO, options: LsOptions): Promise<ExitCode> {
     // Only `.Current` needs keys, and keys cost hashing every context: compute them only then.
     let keys = new Map<string, string>();
     if (project !== undefined && options.format?.includes('.Current')) {
-      keys = (await loadCurrentBuilds(io, await loadGraph(io, options, []), engine, io.signal)).keys;
+      keys = currentKeys(await loadCurrentBuilds(io, await loadGraph(io, options, []), engine));
     }
     const images = await listKilnImages(engine, { project: project?.name ?? '', all: options.all ?? false, filters, ...(io.signal ? { signal: io.signal } : {}) });
     io.stdout.write(

@@ -10,7 +10,7 @@ import type { CliIO } from '../io.js';
 import { loadGraph, type ManifestOptions } from '../load.js';
 import { manifestOptions } from '../options.js';
 import { reportDiagnostics } from '../report-error.js';
-import { loadCurrentBuilds } from './ls.js';
+import { currentKeys, loadCurrentBuilds } from './ls.js';
 
 /** Options of `kiln prune`. */
 export interface PruneCommandOptions extends ManifestOptions {
@@ -40,7 +40,7 @@ export async function prune(io: CliIO, options: PruneCommandOptions): Promise<Ex
   const scope = pruneScope(project.name, project.images.values());
   const engine = createEngine({ env: io.env });
   try {
-    const { keys } = await loadCurrentBuilds(io, resolved, engine, io.signal);
+    const keys = currentKeys(await loadCurrentBuilds(io, resolved, engine));
     const images = await listKilnImages(engine, { project: project.name, ...(io.signal ? { signal: io.signal } : {}) });
     const plan = planPrune(images, {
       scope,

@@ -35,9 +35,8 @@ export async function push(io: CliIO, options: PushCommandOptions, names: string
         access,
         sink: reporter,
         signal,
-        ...(await flagBuildOptions(io, options, { graph: resolved.graph, engine, signal })),
+        ...flagBuildOptions(io, options),
         ...(options.registryCache !== false ? { registryCache: access } : {}),
-        onNote: (message) => io.stderr.write(`kiln: note: ${message}\n`),
       }),
     ).catch((error: unknown) => {
       throw toKilnError(error);

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { createEngine } from '../../engine/index.js';
 import { toKilnError } from '../../push/diagnose.js';
 import { createRegistryAccess } from '../../push/registry-access.js';
+import { createDockerCredentialStore } from '../../registry/index.js';
 import { reconcile as reconcileRegistry, type ReconcileResult } from '../../reconcile/reconcile.js';
 import { renderApplied, renderPlan } from '../../reconcile/render.js';
 import { createReporter } from '../../ui/select.js';
@@ -25,13 +26,24 @@ export interface ReconcileCommandOptions extends ManifestOptions {
 export async function reconcile(io: CliIO, options: ReconcileCommandOptions, names: string[]): Promise<ExitCode> {
   const resolved = await loadGraph(io, options, names);
   const engine = createEngine({ env: io.env });
-  const access = createRegistryAccess({ env: io.env, insecureRegistries: resolved.graph.project.insecureRegistries });
+  const credentials = createDockerCredentialStore({ env: io.env });
+  const access = createRegistryAccess({ env: io.env, credentials, insecureRegistries: resolved.graph.project.insecureRegistries });
   // Builds that --apply needs report on stderr, keeping stdout for the plan (or the JSON document).
   const buildReporter = createReporter({ progress: 'plain', stdout: io.stderr, stderr: io.stderr, env: io.env });
   let result: ReconcileResult;
   try {
     result = await withInterrupt(io, async (signal) => {
-      const run = reconcileRegistry({ resolved, engine, access, apply: options.apply ?? false, prune: options.prune ?? false, signal, buildSink: buildReporter });
+      const run = reconcileRegistry({
+        resolved,
+        engine,
+        access,
+        credentials,
+        apply: options.apply ?? false,
+        prune: options.prune ?? false,
+        signal,
+        buildSink: buildReporter,
+        onNote: (message) => io.stderr.write(`kiln: note: ${message}\n`),
+      });
       return run.catch((error: unknown) => {
         throw toKilnError(error);
       });

@@ -28,10 +28,10 @@ export async function tag(io: CliIO, options: ManifestOptions, args: string[]): 
   const engine = createEngine({ env: io.env });
   const problems: Diagnostic[] = [];
   try {
-    const builds = await loadCurrentBuilds(io, resolved, engine, io.signal);
+    const builds = await loadCurrentBuilds(io, resolved, engine);
     for (const name of resolved.graph.order) {
       const spec = resolved.graph.nodes.get(name)!.spec;
-      const id = builds.ids.get(name);
+      const id = builds.get(name)?.cached?.id;
       if (id === undefined) {
         problems.push(diagnostic('failed', `image "${name}" has no build of its current key`, { location: spec.locations.image, hint: `Build it first: kiln build ${name}` }));
         continue;

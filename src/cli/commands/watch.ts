@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { buildImages } from '../../build/build.js';
-import { listProjectImages } from '../../build/prepare-run.js';
+import { listProjectImages } from '../../build/keys.js';
 import { StatCache, statCachePath } from '../../context/index.js';
 import type { ImageSummary } from '../../engine/engine.js';
 import { buildAndPush } from '../../push/build-and-push.js';
@@ -95,8 +95,8 @@ export async function watch(io: CliIO, options: WatchCommandOptions, names: stri
             contexts,
             imageSignal,
             ...(fresh ? { listing: fresh } : {}),
-            ...(await flagBuildOptions(io, options, { graph: resolved.graph, engine, signal: roundSignal })),
-            ...(access && options.registryCache !== false ? { registryCache: access, onNote: (m: string) => io.stderr.write(`kiln: note: ${m}\n`) } : {}),
+            ...flagBuildOptions(io, options),
+            ...(access && options.registryCache !== false ? { registryCache: access } : {}),
           };
           const result =
             access && options.push
