@@ -5,6 +5,7 @@ import type { CredentialStore } from '../registry/index.js';
 import type { ResolvedGraph } from '../plan/resolve-graph.js';
 import type { EventSink, PlannedImage } from '../run/events.js';
 import { defaultConcurrency, runBuild, type ImageJob, type RunSummary } from '../run/run-build.js';
+import { DependencyRefs } from './dependency-refs.js';
 import { engineExecutor } from './executor.js';
 import type { ContextMemo, PreparedImage } from './prepare.js';
 import { prepareRun } from './prepare-run.js';
@@ -72,33 +73,40 @@ export async function buildImages(options: BuildOptions): Promise<BuildResult> {
       ...(p.cached ? { cachedId: p.cached.id, cachedSource: p.cached.source } : {}),
       tags: p.tags,
       reasons: p.reasons,
-      aliases: p.aliases,
       ...(p.previousDurationMs !== undefined ? { previousDurationMs: p.previousDurationMs } : {}),
     };
   });
   const refsById = new Map(listing.map((i) => [i.Id, i.RepoTags ?? []]));
-  const summary = await runBuild({
-    jobs,
-    order: graph.order,
-    waves: graph.waves,
-    plannedImages: plannedImages(prepared),
-    executor: engineExecutor({
-      engine,
-      project: graph.project,
-      prepared,
-      refsOf: (id) => refsById.get(id) ?? [],
-      ...(options.noCache ? { noCache: true } : {}),
-      ...(options.pull ? { pull: true } : {}),
-      ...(info.bridgeNetwork === false ? { networkMode: 'host' } : {}),
-    }),
-    sink: options.sink,
-    concurrency: options.concurrency ?? defaultConcurrency(),
-    keepGoing: options.keepGoing ?? false,
-    signal,
-    ...(options.round !== undefined ? { round: options.round } : {}),
-    ...(options.imageSignal ? { imageSignal: options.imageSignal } : {}),
-  });
-  return { ...summary, prepared };
+  const dependencyRefs = new DependencyRefs(engine);
+  try {
+    const summary = await runBuild({
+      jobs,
+      order: graph.order,
+      waves: graph.waves,
+      plannedImages: plannedImages(prepared),
+      executor: engineExecutor({
+        engine,
+        project: graph.project,
+        prepared,
+        refsOf: (id) => refsById.get(id) ?? [],
+        dependencyRefs,
+        ...(options.noCache ? { noCache: true } : {}),
+        ...(options.pull ? { pull: true } : {}),
+        ...(info.bridgeNetwork === false ? { networkMode: 'host' } : {}),
+      }),
+      sink: options.sink,
+      concurrency: options.concurrency ?? defaultConcurrency(),
+      keepGoing: options.keepGoing ?? false,
+      signal,
+      ...(options.round !== undefined ? { round: options.round } : {}),
+      ...(options.imageSignal ? { imageSignal: options.imageSignal } : {}),
+    });
+    return { ...summary, prepared };
+  } finally {
+    // Every way a run ends (success, failure, Ctrl-C, a watch round's abort) comes through here.
+    const kept = await dependencyRefs.release();
+    if (kept.length > 0) options.onNote?.(`kept ${kept.join(', ')}: the only tag left on its image, or the engine refused to remove it`);
+  }
 }
 
 /** The `plan` event's view of the prepared images. */

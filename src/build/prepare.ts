@@ -7,7 +7,7 @@ import { explainRebuild } from '../plan/explain.js';
 import type { BuildGraph, ImageNode } from '../plan/graph.js';
 import { createKeyRecord, loadKeyRecord, type KeyRecord } from '../plan/key-record.js';
 import type { RebuildReason } from '../run/events.js';
-import { canonicalRef, type ImageIndex } from './image-index.js';
+import type { ImageIndex } from './image-index.js';
 
 /** Everything needed to build one image, decided before anything is sent to the engine. */
 export interface PreparedImage {
@@ -19,13 +19,13 @@ export interface PreparedImage {
   entries: ContextEntry[];
   /** The Dockerfile as the tar carries it; `content` when kiln rewrote it (pinned bases). */
   dockerfile: { path: string; nameInTar: string; content?: string };
+  /** The Dockerfile text the key was computed from (kiln.lock-pinned when locked); dependents are sent a rewrite of it. */
+  dockerfileText: string;
   /** The local image already built with this key, when there is one. */
   cached?: { id: string; source: 'local' | 'registry' };
   reasons: RebuildReason[];
   /** Full references (`repo:tag`) of the manifest tags. */
   tags: string[];
-  /** References dependents' Dockerfiles use for this image that are not among its tags. */
-  aliases: string[];
   /** How long the build this key points at took, when known (for "the cache saved"). */
   previousDurationMs?: number;
 }
@@ -76,7 +76,6 @@ export async function prepareImages(options: PrepareOptions): Promise<Map<string
       }),
     ),
   );
-  const aliases = aliasesByDependency(graph);
   const prepared = new Map<string, PreparedImage>();
   for (const name of graph.order) {
     const node = graph.nodes.get(name)!;
@@ -98,10 +97,10 @@ export async function prepareImages(options: PrepareOptions): Promise<Map<string
       builder,
       entries,
       dockerfile: dockerfileInTar(spec.context, spec.dockerfile, text, options.pinnedDockerfiles?.has(name) === true),
+      dockerfileText: text,
       ...(local ? { cached: { id: local.Id, source: 'local' as const } } : {}),
       reasons: local ? [] : options.noCache ? [{ kind: 'forced', detail: '--no-cache' }] : explainRebuild(previous?.record, record),
       tags,
-      aliases: (aliases.get(name) ?? []).filter((a) => !tags.some((t) => canonicalRef(t) === canonicalRef(a))),
       ...(previous?.durationMs !== undefined ? { previousDurationMs: previous.durationMs } : {}),
     });
   }
@@ -142,19 +141,4 @@ function dockerfileInTar(context: string, dockerfile: string, text: string, rewr
   // would be visible to BuildKit's `COPY .`, which reads no .dockerignore from a tar body.
   const nameInTar = outside ? generatedDockerfileName(text) : inside.split(sep).join('/');
   return { path: dockerfile, nameInTar, ...(rewritten ? { content: text } : {}) };
-}
-
-/** For each image, the references its dependents' Dockerfiles use for it (`acme/base` → `acme/base:latest`). */
-function aliasesByDependency(graph: BuildGraph): Map<string, string[]> {
-  const aliases = new Map<string, string[]>();
-  for (const node of graph.nodes.values()) {
-    for (const edge of node.edges) {
-      if (edge.ref === undefined) continue;
-      const ref = /:[^/]+$/.test(edge.ref) ? edge.ref : `${edge.ref}:latest`;
-      const list = aliases.get(edge.dependency) ?? [];
-      if (!list.includes(ref)) list.push(ref);
-      aliases.set(edge.dependency, list);
-    }
-  }
-  return aliases;
 }
