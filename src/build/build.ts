@@ -5,6 +5,7 @@ import type { CredentialStore } from '../registry/index.js';
 import type { ResolvedGraph } from '../plan/resolve-graph.js';
 import type { EventSink, PlannedImage } from '../run/events.js';
 import { defaultConcurrency, runBuild, type ImageJob, type RunSummary } from '../run/run-build.js';
+import { pullWithAuth } from '../lock/base-ref.js';
 import { DependencyRefs } from './dependency-refs.js';
 import { engineExecutor } from './executor.js';
 import type { ContextMemo, PreparedImage } from './prepare.js';
@@ -78,6 +79,12 @@ export async function buildImages(options: BuildOptions): Promise<BuildResult> {
   });
   const refsById = new Map(listing.map((i) => [i.Id, i.RepoTags ?? []]));
   const dependencyRefs = new DependencyRefs(engine);
+  const pullUnpinned = async (refs: readonly string[], pullSignal: AbortSignal): Promise<void> => {
+    // A pinned base is already named by its digest, and pulled by the lock.
+    for (const ref of refs.filter((r) => options.pinnedBases?.get(r) === undefined)) {
+      await pullWithAuth({ engine, ref, ...(options.credentials ? { credentials: options.credentials } : {}), signal: pullSignal });
+    }
+  };
   try {
     const summary = await runBuild({
       jobs,
@@ -91,7 +98,7 @@ export async function buildImages(options: BuildOptions): Promise<BuildResult> {
         refsOf: (id) => refsById.get(id) ?? [],
         dependencyRefs,
         ...(options.noCache ? { noCache: true } : {}),
-        ...(options.pull ? { pull: true } : {}),
+        ...(options.pull ? { pull: true, pullBases: (refs, pullSignal) => pullUnpinned(refs, pullSignal) } : {}),
         ...(info.bridgeNetwork === false ? { networkMode: 'host' } : {}),
       }),
       sink: options.sink,

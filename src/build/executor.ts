@@ -22,6 +22,8 @@ export interface ExecutorOptions {
   networkMode?: string;
   /** The run's references to exact dependency builds, which dependents' Dockerfiles are rewritten to. */
   dependencyRefs: DependencyRefs;
+  /** With `pull`: pulls external bases, for a dependent the engine must not pull for (see below). */
+  pullBases?: (refs: readonly string[], signal: AbortSignal) => Promise<void>;
 }
 
 /** The JobExecutor that builds with the real engine: a streamed context tar, kiln's labels, tags only after success. */
@@ -34,6 +36,10 @@ export function engineExecutor(options: ExecutorOptions): JobExecutor {
       const started = Date.now();
       const labels = { ...spec.labels, [KilnLabel.image]: spec.name, [KilnLabel.key]: image.key, [KilnLabel.project]: options.project.name };
       const dockerfile = await dependentDockerfile({ image, prepared, dependencyIds, refs: options.dependencyRefs, signal });
+      // The engine's pull would look its dependency references up in a registry, which never has
+      // them: kiln pulls a dependent's external bases itself, and the engine uses what it has.
+      const pullHere = options.pull === true && dockerfile !== image.dockerfile;
+      if (pullHere) await options.pullBases?.(image.node.externalBases, signal);
       const { id } = await engine.build(
         {
           context: contextTar({ context: spec.context, entries: image.entries, dockerfile }),
@@ -46,7 +52,7 @@ export function engineExecutor(options: ExecutorOptions): JobExecutor {
           ...(spec.platform ? { platform: spec.platform } : {}),
           builder: image.builder,
           ...(options.noCache ? { noCache: true } : {}),
-          ...(options.pull ? { pull: true } : {}),
+          ...(options.pull && !pullHere ? { pull: true } : {}),
           ...(options.networkMode ? { networkMode: options.networkMode } : {}),
         },
         image.builder === 'classic' ? withoutLabelSteps(onProgress, Object.keys(labels).length) : onProgress,

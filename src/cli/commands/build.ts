@@ -13,6 +13,7 @@ import type { CliIO } from '../io.js';
 import { loadGraph, type ManifestOptions } from '../load.js';
 import { manifestOptions, positiveInt, progressOption } from '../options.js';
 import { withInterrupt } from '../interrupt.js';
+import { withRunLock } from '../run-lock.js';
 import { createRegistryAccess } from '../../push/registry-access.js';
 import { push, registryCacheFlag } from './push.js';
 
@@ -56,15 +57,17 @@ export async function build(io: CliIO, options: BuildCommandOptions, names: stri
   const reporter = createReporter({ progress: options.progress ?? 'auto', stdout: io.stdout, stderr: io.stderr, env: io.env });
   let result: BuildResult;
   try {
-    result = await withInterrupt(io, async (signal) =>
-      buildImages({
-        resolved,
-        engine,
-        sink: reporter,
-        signal,
-        ...(await flagBuildOptions(io, options, { graph: resolved.graph, engine, signal })),
-        ...(access ? { registryCache: access, onNote: (message: string) => io.stderr.write(`kiln: note: ${message}\n`) } : {}),
-      }),
+    result = await withInterrupt(io, (signal) =>
+      withRunLock(io, { root: resolved.graph.project.root, command: 'kiln build', signal }, async () =>
+        buildImages({
+          resolved,
+          engine,
+          sink: reporter,
+          signal,
+          ...(await flagBuildOptions(io, options, { graph: resolved.graph, engine, signal })),
+          ...(access ? { registryCache: access, onNote: (message: string) => io.stderr.write(`kiln: note: ${message}\n`) } : {}),
+        }),
+      ),
     );
   } finally {
     await reporter.close();

@@ -4,7 +4,10 @@ import { diagnostic, KilnError } from '../../diagnostics/diagnostic.js';
 import { createEngine } from '../../engine/index.js';
 import { humanSize } from '../../images/go-format.js';
 import { applyPrune, listKilnImages, parseUntil, planPrune, type PruneCandidate } from '../../images/index.js';
+import { removeLeftoverDependencyRefs } from '../../build/dependency-refs.js';
+import { listProjectImages } from '../../build/prepare-run.js';
 import { ExitCode } from '../exit-codes.js';
+import { acquireRunLock } from '../run-lock.js';
 import type { CliIO } from '../io.js';
 import { loadGraph, type ManifestOptions } from '../load.js';
 import { manifestOptions } from '../options.js';
@@ -36,7 +39,10 @@ export async function prune(io: CliIO, options: PruneCommandOptions): Promise<Ex
   const resolved = await loadGraph(io, options, []);
   const project = resolved.graph.project.name;
   const engine = createEngine({ env: io.env });
+  // A dry run only looks, and never waits for another run.
+  const lock = options.dryRun ? undefined : await acquireRunLock(io, { root: resolved.graph.project.root, command: 'kiln prune', signal: io.signal });
   try {
+    if (lock) await removeLeftoverDependencyRefs(engine, await listProjectImages(engine, project, io.signal), io.signal);
     const { keys } = await loadCurrentBuilds(io, resolved, engine, io.signal);
     const images = await listKilnImages(engine, { project, ...(io.signal ? { signal: io.signal } : {}) });
     const candidates = planPrune(images, {
@@ -80,6 +86,7 @@ export async function prune(io: CliIO, options: PruneCommandOptions): Promise<Ex
     io.stdout.write(`\nTotal reclaimed space: ${humanSize(result.freedBytes)}\n`);
     return ExitCode.ok;
   } finally {
+    lock?.release();
     await engine.close();
   }
 }
