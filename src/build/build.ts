@@ -79,6 +79,7 @@ export async function buildImages(options: BuildOptions): Promise<BuildResult> {
   });
   const refsById = new Map(listing.map((i) => [i.Id, i.RepoTags ?? []]));
   const dependencyRefs = new DependencyRefs(engine);
+  dependencyRefs.adopt(listing.flatMap((image) => image.RepoTags ?? []));
   const pullUnpinned = async (refs: readonly string[], pullSignal: AbortSignal): Promise<void> => {
     // A pinned base is already named by its digest, and pulled by the lock.
     for (const ref of refs.filter((r) => options.pinnedBases?.get(r) === undefined)) {

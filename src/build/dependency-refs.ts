@@ -31,6 +31,14 @@ export class DependencyRefs {
     this.#engine = engine;
   }
 
+  /**
+   * Also removes these references when the run ends: ones an earlier run left (it was killed, or a
+   * reference was its image's last tag then). The run lock keeps any other run of the project from using them.
+   */
+  adopt(refs: Iterable<string>): void {
+    for (const ref of refs) if (isDependencyRef(ref) && !this.#made.has(ref)) this.#made.set(ref, Promise.resolve(ref));
+  }
+
   /** Tags `id` as its {@link dependencyRef} (once per run) and resolves with that reference. */
   point(repository: string, id: string, signal: AbortSignal): Promise<string> {
     const ref = dependencyRef(repository, id);
