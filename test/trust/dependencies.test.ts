@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCli, spawnKiln } from '../helpers/cli.js';
 import { services } from '../helpers/services.js';
 import { buildJson, engineEnv, eventOf, outcomes, projectsOnEngine } from '../build/fixture.js';
 import { dependencyRefsLeft, kilnProcess, layeredProject, readImageFile, resultOf } from './fixture.js';
@@ -86,6 +86,33 @@ describe('dependencies through a mutable tag (real engine)', () => {
     expect(eventOf(failed.events, 'failed', 'app')).toBeDefined();
     expect(await dependencyRefsLeft(engine, p.id)).toEqual([]);
     expect(existsSync(join(p.root, '.kiln', 'run.lock'))).toBe(false);
+  });
+
+  it('after a SIGKILL, the next run takes the stale lock over and removes the leftover reference; so does kiln prune', async () => {
+    const p = await project(layeredProject());
+    const registry = `${services().registry}/${p.id}`;
+    const killDuringApp = async () => {
+      await p.write({ 'app/Dockerfile': `FROM ${registry}/base:latest\nRUN sleep 60 # ${Math.random()}\n` });
+      const child = spawnKiln(['build', '--progress', 'json', '--var', 'X=4'], { cwd: p.root, env: engineEnv() });
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      const until = Date.now() + 60_000;
+      while (Date.now() < until && (await dependencyRefsLeft(engine, p.id)).length === 0) await new Promise((r) => setTimeout(r, 100));
+      child.kill('SIGKILL');
+      await exited;
+      expect(await dependencyRefsLeft(engine, p.id)).toHaveLength(1);
+      expect(existsSync(join(p.root, '.kiln', 'run.lock'))).toBe(true);
+      await p.write({ 'app/Dockerfile': `FROM ${registry}/base:latest\nRUN cat /x > /y\n` });
+    };
+    await killDuringApp();
+    const next = await buildJson(p, ['--var', 'X=4']);
+    expect(next.code).toBe(0);
+    expect(next.stderr).not.toContain('waiting for another kiln run');
+    expect(await dependencyRefsLeft(engine, p.id)).toEqual([]);
+    expect(existsSync(join(p.root, '.kiln', 'run.lock'))).toBe(false);
+    await killDuringApp();
+    const pruned = await runCli(['prune', '--force'], { cwd: p.root, env: engineEnv() });
+    expect(pruned.code, pruned.stderr).toBe(0);
+    expect(await dependencyRefsLeft(engine, p.id)).toEqual([]);
   });
 
   it('reports an engine-rejected line of a dependent at the user\'s file and line', async () => {
