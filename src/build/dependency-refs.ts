@@ -83,18 +83,11 @@ export class DependencyRefs {
 }
 
 /**
- * Removes temporary references a run could not (killed before its cleanup) from `images`' tags,
- * under the same rule as {@link DependencyRefs.release}. Resolves with the references removed.
+ * Removes the temporary references a run left on `images`' tags (it was killed before its cleanup),
+ * under the rule of {@link DependencyRefs.release}. Resolves with the references it kept.
  */
-export async function removeLeftoverDependencyRefs(engine: Engine, images: readonly { RepoTags: string[] | null }[], signal?: AbortSignal): Promise<string[]> {
-  const removed: string[] = [];
-  for (const image of images) {
-    const tags = image.RepoTags ?? [];
-    if (!tags.some((t) => !isDependencyRef(t))) continue;
-    for (const ref of tags.filter(isDependencyRef)) {
-      await engine.removeImage(ref, { noprune: true }, signal);
-      removed.push(ref);
-    }
-  }
-  return removed;
+export function removeLeftoverDependencyRefs(engine: Engine, images: readonly { RepoTags: string[] | null }[]): Promise<string[]> {
+  const refs = new DependencyRefs(engine);
+  refs.adopt(images.flatMap((image) => image.RepoTags ?? []));
+  return refs.release();
 }

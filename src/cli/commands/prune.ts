@@ -42,7 +42,7 @@ export async function prune(io: CliIO, options: PruneCommandOptions): Promise<Ex
   // A dry run only looks, and never waits for another run.
   const lock = options.dryRun ? undefined : await acquireRunLock(io, { root: resolved.graph.project.root, command: 'kiln prune', signal: io.signal });
   try {
-    if (lock) await removeLeftoverDependencyRefs(engine, await listProjectImages(engine, project, io.signal), io.signal);
+    if (lock) await removeLeftoverDependencyRefs(engine, await listProjectImages(engine, project, io.signal));
     const { keys } = await loadCurrentBuilds(io, resolved, engine, io.signal);
     const images = await listKilnImages(engine, { project, ...(io.signal ? { signal: io.signal } : {}) });
     const candidates = planPrune(images, {
