@@ -26,6 +26,8 @@ export function isDependencyRef(ref: string): boolean {
 export class DependencyRefs {
   readonly #engine: Engine;
   readonly #made = new Map<string, Promise<string>>();
+  /** Left by earlier runs: removed at the end, never trusted to name anything (a dependent re-tags its own). */
+  readonly #adopted = new Set<string>();
 
   constructor(engine: Engine) {
     this.#engine = engine;
@@ -36,7 +38,7 @@ export class DependencyRefs {
    * reference was its image's last tag then). The run lock keeps any other run of the project from using them.
    */
   adopt(refs: Iterable<string>): void {
-    for (const ref of refs) if (isDependencyRef(ref) && !this.#made.has(ref)) this.#made.set(ref, Promise.resolve(ref));
+    for (const ref of refs) if (isDependencyRef(ref)) this.#adopted.add(ref);
   }
 
   /** Tags `id` as its {@link dependencyRef} (once per run) and resolves with that reference. */
@@ -55,11 +57,14 @@ export class DependencyRefs {
   /**
    * Removes every reference this run made. Untagging an image's last tag would delete the image
    * (the engine has no untag), so a reference that is the only tag left on its image stays; it
-   * still names that exact image. Never rejects: resolves with the references it could not remove.
+   * still names that exact image. Never rejects: resolves with the references this run made that
+   * it could not remove (adopted ones kept again were told about by the run that made them).
    */
   async release(): Promise<string[]> {
-    const refs = await Promise.all([...this.#made.values()].map((p) => p.catch(() => undefined)));
+    const made = new Set(await Promise.all([...this.#made.values()].map((p) => p.catch(() => undefined))));
+    const refs = [...new Set([...made, ...this.#adopted])];
     this.#made.clear();
+    this.#adopted.clear();
     const kept: string[] = [];
     await Promise.all(
       refs.map(async (ref) => {
@@ -78,16 +83,16 @@ export class DependencyRefs {
         }
       }),
     );
-    return kept.sort();
+    return kept.filter((ref) => made.has(ref)).sort();
   }
 }
 
 /**
  * Removes the temporary references a run left on `images`' tags (it was killed before its cleanup),
- * under the rule of {@link DependencyRefs.release}. Resolves with the references it kept.
+ * under the rule of {@link DependencyRefs.release}.
  */
-export function removeLeftoverDependencyRefs(engine: Engine, images: readonly { RepoTags: string[] | null }[]): Promise<string[]> {
+export async function removeLeftoverDependencyRefs(engine: Engine, images: readonly { RepoTags: string[] | null }[]): Promise<void> {
   const refs = new DependencyRefs(engine);
   refs.adopt(images.flatMap((image) => image.RepoTags ?? []));
-  return refs.release();
+  await refs.release();
 }

@@ -115,6 +115,22 @@ describe('dependencies through a mutable tag (real engine)', () => {
     expect(await dependencyRefsLeft(engine, p.id)).toEqual([]);
   });
 
+  it('never trusts a leftover temporary reference: a dependent re-points it at its dependency\'s build', async () => {
+    const p = await project(layeredProject());
+    const registry = `${services().registry}/${p.id}`;
+    const first = await buildJson(p, ['--var', 'X=6']);
+    expect(first.code).toBe(0);
+    const baseId = resultOf(first.events, 'base')!.id;
+    // A leftover with base's name on another image of the project (so the run's listing shows it), as if moved by someone.
+    await engine.tag(resultOf(first.events, 'slow')!.id, `${registry}/base`, `kiln-dep-${baseId.slice(7)}`);
+    await p.write({ 'app/Dockerfile': `FROM ${registry}/base:latest\nCOPY --from=${registry}/slow:latest /slow /slow\nRUN cat /x > /y && echo changed\n` });
+    const second = await buildJson(p, ['--var', 'X=6']);
+    expect(second.code, second.stderr).toBe(0);
+    expect(outcomes(second.events)).toEqual({ base: 'cached', slow: 'cached', app: 'built' });
+    expect(await readImageFile(resultOf(second.events, 'app')!.id, '/y')).toBe('6\n');
+    expect(await dependencyRefsLeft(engine, p.id)).toEqual([]);
+  });
+
   it('reports an engine-rejected line of a dependent at the user\'s file and line', async () => {
     const p = await project(layeredProject());
     await p.write({ 'app/Dockerfile': `FROM ${services().registry}/{{id}}/base:latest\nRUN echo fine\nHEALTHCHECK --interval=xyz CMD true\n` });
