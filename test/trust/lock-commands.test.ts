@@ -8,13 +8,13 @@ import { runCli } from '../helpers/cli.js';
 import { services } from '../helpers/services.js';
 import { buildJson, engineEnv, projectsOnEngine } from '../build/fixture.js';
 import { startWatch } from '../watch/watch-process.js';
-import { layeredProject } from './fixture.js';
+import { dependencyRefsLeft, layeredProject } from './fixture.js';
 
 const WAITING = /^waiting for another kiln run on this project \(pid \d+, kiln build, since 2026-01-01T00:00:00Z\)$/m;
 
 /** Which commands take the project's run lock, held here by a live process that is not kiln. */
 describe('commands and the project run lock (real engine)', () => {
-  const { project } = projectsOnEngine();
+  const { engine, project } = projectsOnEngine();
   const holders: ChildProcess[] = [];
   afterAll(() => {
     for (const h of holders) h.kill();
@@ -72,6 +72,8 @@ describe('commands and the project run lock (real engine)', () => {
       expect(between.code).toBe(0);
       expect(between.stdout).toMatch(/done: 0 built, 3 cached/);
       expect(watch.child.exitCode).toBeNull();
+      // The round removed the temporary references its dependent was built on.
+      expect(await dependencyRefsLeft(engine, p.id)).toEqual([]);
     } finally {
       expect(await watch.interrupt()).toBe(0);
     }
