@@ -126,6 +126,11 @@ describe('the project run lock (.kiln/run.lock)', () => {
       if (what === 'out') expect(pid).toBe(holder);
       holder = what === 'in' ? pid : undefined;
     }
+    // The last holder may have been a killed one: its lock stays, and is taken over at once.
+    const told: LockOwner[] = [];
+    const last = await acquireProjectLock({ root: p.root, command: 'kiln build', onWait: (o) => told.push(o) });
+    expect(told).toEqual([]);
+    last.release();
     expect(existsSync(runLockPath(p.root))).toBe(false);
     await p.remove();
   });
