@@ -47,7 +47,12 @@ describe('hunting builds on the wrong dependency (real engine)', () => {
         foreignIds.push(base!.id, resultOf(run.events, 'slow')!.id);
       }
     }
-    // A temporary reference stays only where a foreign move left it its image's last tag (removing it would delete the build).
+    // One more run, with nobody moving tags: it removes the temporary references earlier runs had
+    // to keep (a foreign move had left them their image's last tag) and that now have company.
+    const last = await kilnProcess(p.root, ['--var', 'X=1']);
+    expect(last.code, `seed ${seed}: ${last.stderr}`).toBe(0);
+    expect(await readImageFile(resultOf(last.events, 'app')!.id, '/y')).toBe('1\n');
+    // A temporary reference stays only as its image's last tag (removing it would delete the build).
     for (const ref of await dependencyRefsLeft(engine, p.id)) {
       const tags = (await engine.inspectImage(ref))?.RepoTags ?? [];
       expect(tags.filter((t) => !t.includes(':kiln-dep-')), `seed ${seed}: ${ref}`).toEqual([]);
