@@ -3,6 +3,7 @@ import type { CredentialStore } from '../registry/index.js';
 import type { ResolvedGraph } from '../plan/resolve-graph.js';
 import type { EventSink, PlannedImage } from '../run/events.js';
 import { defaultConcurrency, runBuild, type ImageJob, type RunSummary } from '../run/run-build.js';
+import { DependencyRefs } from './dependency-refs.js';
 import { engineExecutor } from './executor.js';
 import { computeKeys, type KeyOptions } from './keys.js';
 import type { PreparedImage } from './prepare.js';
@@ -19,7 +20,7 @@ export interface BuildOptions extends Pick<KeyOptions, 'builder' | 'noCache' | '
   credentials: CredentialStore;
   concurrency?: number;
   keepGoing?: boolean;
-  /** `--pull`: kiln pulls the unpinned bases before keying them, and the engine looks for newer ones as it builds. */
+  /** `--pull`: kiln pulls the unpinned bases before keying them; the build then uses exactly those. */
   pull?: boolean;
   /** Watch-mode round, stamped on events. */
   round?: number;
@@ -58,33 +59,40 @@ export async function buildImages(options: BuildOptions): Promise<BuildResult> {
       ...(p.cached ? { cachedId: p.cached.id, cachedSource: p.cached.source } : {}),
       tags: p.tags,
       reasons: p.reasons,
-      aliases: p.aliases,
       ...(p.previousDurationMs !== undefined ? { previousDurationMs: p.previousDurationMs } : {}),
     };
   });
   const refsById = new Map(listing.map((i) => [i.Id, i.RepoTags ?? []]));
-  const summary = await runBuild({
-    jobs,
-    order: graph.order,
-    waves: graph.waves,
-    plannedImages: plannedImages(prepared),
-    executor: engineExecutor({
-      engine,
-      project: graph.project,
-      prepared,
-      refsOf: (id) => refsById.get(id) ?? [],
-      ...(options.noCache ? { noCache: true } : {}),
-      ...(options.pull ? { pull: true } : {}),
-      ...(info.bridgeNetwork === false ? { networkMode: 'host' } : {}),
-    }),
-    sink: options.sink,
-    concurrency: options.concurrency ?? defaultConcurrency(),
-    keepGoing: options.keepGoing ?? false,
-    signal,
-    ...(options.round !== undefined ? { round: options.round } : {}),
-    ...(options.imageSignal ? { imageSignal: options.imageSignal } : {}),
-  });
-  return { ...summary, prepared };
+  const dependencyRefs = new DependencyRefs(engine);
+  dependencyRefs.adopt(listing.flatMap((image) => image.RepoTags ?? []));
+  try {
+    const summary = await runBuild({
+      jobs,
+      order: graph.order,
+      waves: graph.waves,
+      plannedImages: plannedImages(prepared),
+      executor: engineExecutor({
+        engine,
+        project: graph.project,
+        prepared,
+        refsOf: (id) => refsById.get(id) ?? [],
+        dependencyRefs,
+        ...(options.noCache ? { noCache: true } : {}),
+        ...(info.bridgeNetwork === false ? { networkMode: 'host' } : {}),
+      }),
+      sink: options.sink,
+      concurrency: options.concurrency ?? defaultConcurrency(),
+      keepGoing: options.keepGoing ?? false,
+      signal,
+      ...(options.round !== undefined ? { round: options.round } : {}),
+      ...(options.imageSignal ? { imageSignal: options.imageSignal } : {}),
+    });
+    return { ...summary, prepared };
+  } finally {
+    // Every way a run ends (success, failure, Ctrl-C, a watch round's abort) comes through here.
+    const kept = await dependencyRefs.release();
+    if (kept.length > 0) options.onNote?.(`kept ${kept.join(', ')}: the only tag left on its image, or the engine refused to remove it`);
+  }
 }
 
 /** The `plan` event's view of the prepared images. */

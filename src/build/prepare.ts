@@ -8,7 +8,7 @@ import { explainRebuild } from '../plan/explain.js';
 import type { BuildGraph, ImageNode } from '../plan/graph.js';
 import { createKeyRecord, loadKeyRecord, type KeyRecord } from '../plan/key-record.js';
 import type { RebuildReason } from '../run/events.js';
-import { canonicalRef, type ImageIndex } from './image-index.js';
+import type { ImageIndex } from './image-index.js';
 
 /** Everything needed to build one image, decided before anything is sent to the engine. */
 export interface PreparedImage {
@@ -22,13 +22,13 @@ export interface PreparedImage {
   hashed: HashedContext;
   /** The Dockerfile as the tar carries it: the text the key hashed (rewritten when bases are pinned). */
   dockerfile: TarDockerfile;
+  /** The Dockerfile text the key was computed from (kiln.lock-pinned when locked); dependents are sent a rewrite of it. */
+  dockerfileText: string;
   /** The local image already built with this key, when there is one. */
   cached?: { id: string; source: 'local' | 'registry' };
   reasons: RebuildReason[];
   /** Full references (`repo:tag`) of the manifest tags. */
   tags: string[];
-  /** References dependents' Dockerfiles use for this image that are not among its tags. */
-  aliases: string[];
   /** How long the build this key points at took, when known (for "the cache saved"). */
   previousDurationMs?: number;
   /**
@@ -84,7 +84,6 @@ export async function prepareImages(options: PrepareOptions): Promise<Map<string
       }),
     ),
   );
-  const aliases = aliasesByDependency(graph);
   const prepared = new Map<string, PreparedImage>();
   for (const name of graph.order) {
     const node = graph.nodes.get(name)!;
@@ -111,10 +110,10 @@ export async function prepareImages(options: PrepareOptions): Promise<Map<string
       entries,
       hashed: sent,
       dockerfile,
+      dockerfileText: text,
       ...(local ? { cached: { id: local.Id, source: 'local' as const } } : {}),
       reasons: local ? [] : options.noCache ? [{ kind: 'forced', detail: '--no-cache' }] : explainRebuild(previous?.record, record),
       tags,
-      aliases: (aliases.get(name) ?? []).filter((a) => !tags.some((t) => canonicalRef(t) === a)),
       ...(previous?.durationMs !== undefined ? { previousDurationMs: previous.durationMs } : {}),
       ...(unresolved.size > 0 ? { unresolvedBases: [...unresolved].sort() } : {}),
     });
@@ -169,21 +168,3 @@ function assertHashedDockerfile(dockerfile: TarDockerfile, entries: readonly Con
   throw contextChanged(entry, hashed, 'it was read again and differs');
 }
 
-/**
- * For each image, the references its dependents' Dockerfiles use for it, canonical (`acme/base` →
- * `docker.io/acme/base:latest`). An edge exists only for a reference the image produces, so after
- * removing its tags nothing is left; a dependent never moves another image's tag.
- */
-function aliasesByDependency(graph: BuildGraph): Map<string, string[]> {
-  const aliases = new Map<string, string[]>();
-  for (const node of graph.nodes.values()) {
-    for (const edge of node.edges) {
-      if (edge.ref === undefined) continue;
-      const ref = canonicalRef(edge.ref);
-      const list = aliases.get(edge.dependency) ?? [];
-      if (!list.includes(ref)) list.push(ref);
-      aliases.set(edge.dependency, list);
-    }
-  }
-  return aliases;
-}

@@ -1,5 +1,6 @@
 import { formatDiagnostics } from '../diagnostics/print.js';
 import { KilnError, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { RunLockInterrupted } from '../run/project-lock.js';
 import { ExitCode } from './exit-codes.js';
 import { useColor, type CliIO } from './io.js';
 
@@ -19,7 +20,7 @@ export function reportDiagnostics(io: CliIO, diagnostics: Diagnostic[]): ExitCod
 /** Turns whatever a command threw into output and an exit code; only bugs print a stack. */
 export function reportError(io: CliIO, error: unknown): ExitCode {
   if (error instanceof KilnError) return reportDiagnostics(io, error.diagnostics);
-  if (io.signal?.aborted) return ExitCode.interrupted;
+  if (io.signal?.aborted || error instanceof RunLockInterrupted) return ExitCode.interrupted;
   io.stderr.write(`kiln: internal error (a bug, please report it):\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   return ExitCode.failed;
 }

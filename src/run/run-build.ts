@@ -18,16 +18,17 @@ export interface ImageJob {
   /** Full references (`repo:tag`) to point at the image. */
   tags: string[];
   reasons: RebuildReason[];
-  /** Refs under which dependents' Dockerfiles name this image (`repo:tag`), to point at the new build. */
-  aliases: string[];
   /** How long the last build with this key took, if known; a cache hit saves it. */
   previousDurationMs?: number;
 }
 
 /** The side effects of a run, injected so the orchestration tests with fakes. */
 export interface JobExecutor {
-  /** Builds one image (context tar + engine.build, with labels), returns the image id. */
-  build(job: ImageJob, onProgress: (p: BuildProgress) => void, signal: AbortSignal): Promise<{ id: string }>;
+  /**
+   * Builds one image (context tar + engine.build, with labels), returns the image id. `dependencies`
+   * holds the image ID each of the job's dependencies ended with in this run: the build must use exactly those.
+   */
+  build(job: ImageJob, onProgress: (p: BuildProgress) => void, signal: AbortSignal, dependencies: ReadonlyMap<string, string>): Promise<{ id: string }>;
   /** Points every ref at the image id (engine.tag). */
   tag(id: string, refs: string[], signal: AbortSignal): Promise<void>;
   /** Refs currently missing for a cached image, to re-apply; all refs are re-applied without it. */
@@ -89,10 +90,12 @@ export async function runBuild(options: RunBuildOptions): Promise<RunSummary> {
   };
   const startedAt = clock();
   const jobs = new Map(options.jobs.map((job) => [job.name, job]));
+  /** The image ID each finished job ended with: what its dependents build on. */
+  const ids = new Map<string, string>();
   emit({ type: 'plan', images: options.plannedImages, order: options.waves });
 
   const reuse = async (job: ImageJob, id: string, jobSignal: AbortSignal): Promise<JobResult> => {
-    const refs = refsOf(job);
+    const refs = job.tags;
     const missing = executor.missingRefs ? await executor.missingRefs(id, refs) : refs;
     if (missing.length > 0) await executor.tag(id, missing, jobSignal);
     emit({ type: 'cached', image: job.name, id, key: job.key, source: job.cachedSource ?? 'local' });
@@ -102,11 +105,12 @@ export async function runBuild(options: RunBuildOptions): Promise<RunSummary> {
   const build = async (job: ImageJob, relay: ProgressRelay, jobSignal: AbortSignal): Promise<JobResult> => {
     emit({ type: 'start', image: job.name, key: job.key, reasons: job.reasons });
     const buildStartedAt = clock();
-    const { id } = await executor.build(job, relay.onProgress, jobSignal);
+    const dependencies = new Map(job.dependencies.map((d) => [d, ids.get(d) ?? unreachableDependency(job.name, d)]));
+    const { id } = await executor.build(job, relay.onProgress, jobSignal, dependencies);
     const durationMs = clock() - buildStartedAt;
     // An engine may finish a build it was asked to cancel; its result must not move the tags.
     jobSignal.throwIfAborted();
-    await executor.tag(id, refsOf(job), jobSignal);
+    await executor.tag(id, job.tags, jobSignal);
     emit({ type: 'built', image: job.name, id, key: job.key, durationMs });
     return { id, cached: false, durationMs };
   };
@@ -126,7 +130,9 @@ export async function runBuild(options: RunBuildOptions): Promise<RunSummary> {
       const relay = new ProgressRelay({ image: name, emit });
       const memory: ProgressMemory = job.cachedId === undefined ? relay : { failingStep: undefined, recentLogs: [] };
       try {
-        return job.cachedId === undefined ? await build(job, relay, jobSignal) : await reuse(job, job.cachedId, jobSignal);
+        const result = job.cachedId === undefined ? await build(job, relay, jobSignal) : await reuse(job, job.cachedId, jobSignal);
+        ids.set(name, result.id);
+        return result;
       } catch (error: unknown) {
         // An interrupted job is reported as skipped by the scheduler, not as a failure.
         if (!jobSignal.aborted) emit({ type: 'failed', image: name, ...describeFailure(error, memory) });
@@ -146,9 +152,9 @@ export async function runBuild(options: RunBuildOptions): Promise<RunSummary> {
   return summary;
 }
 
-/** Tags and aliases, each once. */
-function refsOf(job: ImageJob): string[] {
-  return [...new Set([...job.tags, ...job.aliases])];
+/** The scheduler starts a job only after its dependencies succeeded, so each has an ID. */
+function unreachableDependency(name: string, dependency: string): never {
+  throw new Error(`runBuild: ${name} started before its dependency ${dependency} ended`);
 }
 
 function summarize(input: {

@@ -39,7 +39,7 @@ function maxRunning(events: BuildEvent[]): number {
 describe.each(builders)('scheduling and output (%s builder, real engine)', (builder) => {
   const { engine, project } = projectsOnEngine();
 
-  it('runs the longest chain first, at most --concurrency at once, under the references Dockerfiles name', async () => {
+  it('runs the longest chain first, at most --concurrency at once, each dependent on its dependency\'s exact build', async () => {
     const p = await project(chainRepo());
     const { code, events } = await buildJson(p, ['--builder', builder, '--concurrency', '1']);
     expect(code).toBe(0);
@@ -50,9 +50,14 @@ describe.each(builders)('scheduling and output (%s builder, real engine)', (buil
     expect(starts.slice(0, 2)).toEqual(['head', 'mid']);
     expect(starts.slice(2).sort()).toEqual(['solo', 'tail']);
     const registry = `${services().registry}/${p.id}`;
-    expect((await engine.inspectImage(`${registry}/head:edge`))?.Id).toBe(eventOf(events, 'built', 'head')?.id);
-    expect((await engine.inspectImage(`${registry}/mid:latest`))?.Id).toBe(eventOf(events, 'built', 'mid')?.id);
+    expect((await engine.inspectImage(`${registry}/head:v1`))?.Id).toBe(eventOf(events, 'built', 'head')?.id);
+    expect((await engine.inspectImage(`${registry}/mid:v1`))?.Id).toBe(eventOf(events, 'built', 'mid')?.id);
     expect((await engine.inspectImage(`${registry}/tail:v1`))?.Id).toBe(eventOf(events, 'built', 'tail')?.id);
+    // Dependents were sent references to the exact builds, not these tags, which nothing applied.
+    expect(await engine.inspectImage(`${registry}/head:edge`)).toBeUndefined();
+    expect(await engine.inspectImage(`${registry}/mid:latest`)).toBeUndefined();
+    const left = await engine.listImages({ filters: { label: [`dev.kiln.project=${p.id}`] } });
+    expect(left.flatMap((i) => i.RepoTags ?? []).sort()).toEqual([`${registry}/head:v1`, `${registry}/mid:v1`, `${registry}/solo:v1`, `${registry}/tail:v1`]);
     const tailLogs = events.filter((e) => e.type === 'log' && e.image === 'tail').map((e) => (e as { line: string }).line);
     expect(tailLogs).toContain(`head-${p.id}`);
 

@@ -75,14 +75,14 @@ export class RecordingSink implements EventSink {
 
 /** An executor whose builds finish when the test says; records tags. */
 export class FakeExecutor implements JobExecutor {
-  readonly builds = new Map<string, { done: Deferred<{ id: string }>; onProgress: (p: BuildProgress) => void; signal: AbortSignal }>();
+  readonly builds = new Map<string, { done: Deferred<{ id: string }>; onProgress: (p: BuildProgress) => void; signal: AbortSignal; dependencies: ReadonlyMap<string, string> }>();
   readonly tagged: { id: string; refs: string[] }[] = [];
   /** Refs that exist already, per image id, for missingRefs. */
   readonly existing = new Map<string, string[]>();
 
-  build(job: ImageJob, onProgress: (p: BuildProgress) => void, signal: AbortSignal): Promise<{ id: string }> {
+  build(job: ImageJob, onProgress: (p: BuildProgress) => void, signal: AbortSignal, dependencies: ReadonlyMap<string, string>): Promise<{ id: string }> {
     const done = deferred<{ id: string }>();
-    this.builds.set(job.name, { done, onProgress, signal });
+    this.builds.set(job.name, { done, onProgress, signal, dependencies });
     return done.promise;
   }
 
@@ -114,7 +114,12 @@ export class FakeExecutor implements JobExecutor {
     return this.#entry(name).signal;
   }
 
-  #entry(name: string): { done: Deferred<{ id: string }>; onProgress: (p: BuildProgress) => void; signal: AbortSignal } {
+  /** The dependency image IDs the run gave a build. */
+  dependenciesOf(name: string): Record<string, string> {
+    return Object.fromEntries(this.#entry(name).dependencies);
+  }
+
+  #entry(name: string): { done: Deferred<{ id: string }>; onProgress: (p: BuildProgress) => void; signal: AbortSignal; dependencies: ReadonlyMap<string, string> } {
     const entry = this.builds.get(name);
     if (entry === undefined) throw new Error(`${name} was not sent to the engine`);
     return entry;

@@ -10,7 +10,6 @@ function job(name: string, extra: Partial<ImageJob> = {}): ImageJob {
     dependencies: [],
     tags: [`acme/${name}:latest`],
     reasons: [{ kind: 'new', detail: 'never built' }],
-    aliases: [],
     ...extra,
   };
 }
@@ -42,9 +41,9 @@ function startRun(jobs: ImageJob[], extra: Partial<RunBuildOptions> = {}) {
 
 describe('runBuild', () => {
   it('emits the golden event sequence for a small graph', async () => {
-    const base = job('base', { aliases: ['acme/base:latest', 'acme/base:stable'] });
+    const base = job('base', { tags: ['acme/base:latest', 'acme/base:stable'] });
     const lib = job('lib', { cachedId: 'sha256:lib', reasons: [] });
-    const app = job('app', { dependencies: ['base'], reasons: [{ kind: 'dependency', detail: 'dependency base rebuilt' }] });
+    const app = job('app', { dependencies: ['base', 'lib'], reasons: [{ kind: 'dependency', detail: 'dependency base rebuilt' }] });
     const { executor, sink, clock, summary } = startRun([base, lib, app], { waves: [['base', 'lib'], ['app']], round: 3 });
     await flush();
     clock.advance(5);
@@ -54,6 +53,8 @@ describe('runBuild', () => {
     clock.advance(1200);
     await executor.succeed('base');
     expect(executor.builds.has('app')).toBe(true);
+    // A dependent is given the exact image each dependency ended with, built or cached.
+    expect(executor.dependenciesOf('app')).toEqual({ base: 'sha256:base', lib: 'sha256:lib' });
     await executor.succeed('app');
     const result = await summary;
 
@@ -80,7 +81,7 @@ describe('runBuild', () => {
     expect(result.counts).toEqual({ built: 2, cached: 1, failed: 0, skipped: 0, pushed: 0 });
     expect(result.interrupted).toBe(false);
     expect(result.outcomes.get('base')).toEqual({ status: 'ok', value: { id: 'sha256:base', cached: false, durationMs: 1205 } });
-    // Tags and aliases, each once; the cached image's only tag was missing, so re-applied.
+    // The manifest's tags only; the cached image's only tag was missing, so re-applied.
     expect(executor.tagged).toEqual([
       { id: 'sha256:lib', refs: ['acme/lib:latest'] },
       { id: 'sha256:base', refs: ['acme/base:latest', 'acme/base:stable'] },
@@ -214,7 +215,7 @@ describe('runBuild', () => {
   });
 
   it('re-applies only missing tags of a cached image and counts the time it saved', async () => {
-    const cached = job('api', { cachedId: 'sha256:old', tags: ['acme/api:1.0', 'acme/api:latest'], aliases: ['acme/api:latest'], previousDurationMs: 4000 });
+    const cached = job('api', { cachedId: 'sha256:old', tags: ['acme/api:1.0', 'acme/api:latest'], previousDurationMs: 4000 });
     const complete = job('web', { cachedId: 'sha256:web', previousDurationMs: 500 });
     const { executor, sink, summary } = startRun([cached, complete]);
     executor.existing.set('sha256:old', ['acme/api:latest']);

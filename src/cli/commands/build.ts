@@ -11,6 +11,7 @@ import type { CliIO } from '../io.js';
 import { loadGraph, type ManifestOptions } from '../load.js';
 import { manifestOptions, positiveInt, progressOption } from '../options.js';
 import { withInterrupt } from '../interrupt.js';
+import { withRunLock } from '../run-lock.js';
 import { createRegistryAccess } from '../../push/registry-access.js';
 import { push, registryCacheFlag } from './push.js';
 
@@ -50,15 +51,17 @@ export async function build(io: CliIO, options: BuildCommandOptions, names: stri
   const reporter = createReporter({ progress: options.progress ?? 'auto', stdout: io.stdout, stderr: io.stderr, env: io.env });
   let result: BuildResult;
   try {
-    result = await withInterrupt(io, async (signal) =>
-      buildImages({
-        resolved,
-        engine,
-        sink: reporter,
-        signal,
-        ...flagBuildOptions(io, options),
-        ...(access ? { registryCache: access } : {}),
-      }),
+    result = await withInterrupt(io, (signal) =>
+      withRunLock(io, { root: resolved.graph.project.root, command: 'kiln build', signal }, () =>
+        buildImages({
+          resolved,
+          engine,
+          sink: reporter,
+          signal,
+          ...flagBuildOptions(io, options),
+          ...(access ? { registryCache: access } : {}),
+        }),
+      ),
     );
   } finally {
     await reporter.close();

@@ -5,7 +5,10 @@ import { createEngine } from '../../engine/index.js';
 import { humanSize } from '../../images/go-format.js';
 import { applyPrune, listKilnImages, parseUntil, planPrune, pruneScope, type PruneCandidate } from '../../images/index.js';
 import { describeCandidate, describeKept, renderDryRun } from '../../images/render-prune.js';
+import { removeLeftoverDependencyRefs } from '../../build/dependency-refs.js';
+import { listProjectImages } from '../../build/keys.js';
 import { ExitCode } from '../exit-codes.js';
+import { acquireRunLock } from '../run-lock.js';
 import type { CliIO } from '../io.js';
 import { loadGraph, type ManifestOptions } from '../load.js';
 import { manifestOptions } from '../options.js';
@@ -39,7 +42,10 @@ export async function prune(io: CliIO, options: PruneCommandOptions): Promise<Ex
   const project = resolved.graph.project;
   const scope = pruneScope(project.name, project.images.values());
   const engine = createEngine({ env: io.env });
+  // A dry run only looks, and never waits for another run.
+  const lock = options.dryRun ? undefined : await acquireRunLock(io, { root: resolved.graph.project.root, command: 'kiln prune', signal: io.signal });
   try {
+    if (lock) await removeLeftoverDependencyRefs(engine, await listProjectImages(engine, project.name, io.signal));
     const keys = currentKeys(await loadCurrentBuilds(io, resolved, engine));
     const images = await listKilnImages(engine, { project: project.name, ...(io.signal ? { signal: io.signal } : {}) });
     const plan = planPrune(images, {
@@ -87,6 +93,7 @@ export async function prune(io: CliIO, options: PruneCommandOptions): Promise<Ex
     io.stdout.write(`\nTotal reclaimed space: ${humanSize(result.freedBytes)}\n`);
     return ExitCode.ok;
   } finally {
+    lock?.release();
     await engine.close();
   }
 }

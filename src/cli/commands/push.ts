@@ -7,6 +7,7 @@ import { createReporter } from '../../ui/select.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 import { withInterrupt } from '../interrupt.js';
+import { withRunLock } from '../run-lock.js';
 import { loadGraph } from '../load.js';
 import { reportDiagnostics } from '../report-error.js';
 import { buildExitCode, buildFlags, flagBuildOptions, type BuildCommandOptions } from './build.js';
@@ -28,16 +29,19 @@ export async function push(io: CliIO, options: PushCommandOptions, names: string
   const reporter = createReporter({ progress: options.progress ?? 'auto', stdout: io.stdout, stderr: io.stderr, env: io.env });
   let result: BuildAndPushResult;
   try {
-    result = await withInterrupt(io, async (signal) =>
-      buildAndPush({
-        resolved,
-        engine,
-        access,
-        sink: reporter,
-        signal,
-        ...flagBuildOptions(io, options),
-        ...(options.registryCache !== false ? { registryCache: access } : {}),
-      }),
+    const command = options.push ? 'kiln build --push' : 'kiln push';
+    result = await withInterrupt(io, (signal) =>
+      withRunLock(io, { root: resolved.graph.project.root, command, signal }, () =>
+        buildAndPush({
+          resolved,
+          engine,
+          access,
+          sink: reporter,
+          signal,
+          ...flagBuildOptions(io, options),
+          ...(options.registryCache !== false ? { registryCache: access } : {}),
+        }),
+      ),
     ).catch((error: unknown) => {
       throw toKilnError(error);
     });

@@ -9,6 +9,7 @@ import { createReporter } from '../../ui/select.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 import { withInterrupt } from '../interrupt.js';
+import { withRunLock } from '../run-lock.js';
 import { loadGraph, type ManifestOptions } from '../load.js';
 import { manifestOptions } from '../options.js';
 
@@ -33,20 +34,22 @@ export async function reconcile(io: CliIO, options: ReconcileCommandOptions, nam
   let result: ReconcileResult;
   try {
     result = await withInterrupt(io, async (signal) => {
-      const run = reconcileRegistry({
-        resolved,
-        engine,
-        access,
-        credentials,
-        apply: options.apply ?? false,
-        prune: options.prune ?? false,
-        signal,
-        buildSink: buildReporter,
-        onNote: (message) => io.stderr.write(`kiln: note: ${message}\n`),
-      });
-      return run.catch((error: unknown) => {
-        throw toKilnError(error);
-      });
+      const run = () =>
+        reconcileRegistry({
+          resolved,
+          engine,
+          access,
+          credentials,
+          apply: options.apply ?? false,
+          prune: options.prune ?? false,
+          signal,
+          buildSink: buildReporter,
+          onNote: (message) => io.stderr.write(`kiln: note: ${message}\n`),
+        }).catch((error: unknown) => {
+          throw toKilnError(error);
+        });
+      // Only --apply changes anything (it may build, tag and push); a look never waits for another run.
+      return options.apply ? withRunLock(io, { root: resolved.graph.project.root, command: 'kiln reconcile --apply', signal }, run) : run();
     });
   } finally {
     await buildReporter.close();

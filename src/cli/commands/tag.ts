@@ -3,7 +3,9 @@ import { findManifest } from '../../config/index.js';
 import { diagnostic, KilnError, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { createEngine } from '../../engine/index.js';
 import { tagImage } from '../../images/index.js';
+import { applyTags } from '../../build/apply-tags.js';
 import { ExitCode } from '../exit-codes.js';
+import { withRunLock } from '../run-lock.js';
 import type { CliIO } from '../io.js';
 import { loadGraph, loadManifest, type ManifestOptions } from '../load.js';
 import { manifestOptions } from '../options.js';
@@ -27,20 +29,23 @@ export async function tag(io: CliIO, options: ManifestOptions, args: string[]): 
   const resolved = await loadGraph(io, options, args);
   const engine = createEngine({ env: io.env });
   const problems: Diagnostic[] = [];
+  const signal = io.signal ?? new AbortController().signal;
   try {
-    const builds = await loadCurrentBuilds(io, resolved, engine);
-    for (const name of resolved.graph.order) {
-      const spec = resolved.graph.nodes.get(name)!.spec;
-      const id = builds.get(name)?.cached?.id;
-      if (id === undefined) {
-        problems.push(diagnostic('failed', `image "${name}" has no build of its current key`, { location: spec.locations.image, hint: `Build it first: kiln build ${name}` }));
-        continue;
+    await withRunLock(io, { root: resolved.graph.project.root, command: 'kiln tag', signal }, async () => {
+      const builds = await loadCurrentBuilds(io, resolved, engine);
+      for (const name of resolved.graph.order) {
+        const spec = resolved.graph.nodes.get(name)!.spec;
+        const id = builds.get(name)?.cached?.id;
+        if (id === undefined) {
+          problems.push(diagnostic('failed', `image "${name}" has no build of its current key`, { location: spec.locations.image, hint: `Build it first: kiln build ${name}` }));
+          continue;
+        }
+        const refs = spec.tags.map((t) => `${spec.repository}:${t}`);
+        // All of an image's tags move, or none (or the error says which did).
+        await applyTags({ engine, id, refs, signal });
+        for (const ref of refs) io.stdout.write(`${name}: ${ref} → ${id.slice(7, 19)}\n`);
       }
-      for (const t of spec.tags) {
-        await engine.tag(id, spec.repository, t, io.signal);
-        io.stdout.write(`${name}: ${spec.repository}:${t} → ${id.slice(7, 19)}\n`);
-      }
-    }
+    });
   } finally {
     await engine.close();
   }

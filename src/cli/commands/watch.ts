@@ -12,6 +12,7 @@ import { createReporter, resolveProgress } from '../../ui/select.js';
 import { watchImages } from '../../watch/watch.js';
 import { ExitCode } from '../exit-codes.js';
 import { withInterrupt } from '../interrupt.js';
+import { withRunLock } from '../run-lock.js';
 import type { CliIO } from '../io.js';
 import { loadManifest } from '../load.js';
 import { reportDiagnostics } from '../report-error.js';
@@ -53,6 +54,7 @@ export async function watch(io: CliIO, options: WatchCommandOptions, names: stri
   let statCache: StatCache | undefined;
   let prefetched: { listing: Promise<ImageSummary[]>; at: number; project: string } | undefined;
   let projectName = first.name; // the last round's: a reload may rename the project
+  let lastSeq = Number.NaN; // the run lock's number in the last round (see ProjectLock.seq)
   const debounceMs = options.debounce ?? DEFAULT_DEBOUNCE_MS;
   const notify = progress === 'plain' ? (m: string) => io.stdout.write(`[watch] ${m}\n`) : progress === 'json' ? (m: string) => io.stderr.write(`[watch] ${m}\n`) : undefined;
   try {
@@ -85,25 +87,29 @@ export async function watch(io: CliIO, options: WatchCommandOptions, names: stri
           const fresh = prefetched && prefetched.project === projectName && performance.now() - prefetched.at < debounceMs + PREFETCH_REFRESH_MS ? prefetched.listing : undefined;
           prefetched = undefined;
           statCache ??= await StatCache.open(statCachePath(resolved.graph.project.root));
-          const buildOptions = {
-            resolved,
-            engine,
-            sink,
-            signal: roundSignal,
-            round,
-            statCache,
-            contexts,
-            imageSignal,
-            ...(fresh ? { listing: fresh } : {}),
-            ...flagBuildOptions(io, options),
-            ...(access && options.registryCache !== false ? { registryCache: access } : {}),
-          };
-          const result =
-            access && options.push
+          // Each round holds the project's run lock, not the whole watch: a kiln build can run between rounds.
+          const result = await withRunLock(io, { root: resolved.graph.project.root, command: 'kiln watch', signal: roundSignal }, async (lock) => {
+            const buildOptions = {
+              resolved,
+              engine,
+              sink,
+              signal: roundSignal,
+              round,
+              statCache: statCache!,
+              contexts,
+              imageSignal,
+              // Another run that held the lock since the last round may have changed what the listing shows.
+              ...(fresh && lock.seq === lastSeq + 1 ? { listing: fresh } : {}),
+              ...flagBuildOptions(io, options),
+              ...(access && options.registryCache !== false ? { registryCache: access } : {}),
+            };
+            lastSeq = lock.seq;
+            return access && options.push
               ? await buildAndPush({ ...buildOptions, access }).catch((error: unknown) => {
                   throw roundSignal.aborted ? error : toKilnError(error);
                 })
               : await buildImages(buildOptions);
+          });
           reportDockerfileErrors(io, result);
           return result;
         },
