@@ -4,7 +4,9 @@ import { parseExports } from '../global-setup.js';
 describe('test services environment', () => {
   it('reaches the workers from globalSetup', () => {
     if (process.env.KILN_SKIP_SERVICES === '1') return;
-    expect(process.env.KILN_TEST_DOCKER_HOST).toBe('unix:///run/kiln-test/docker.sock');
+    const modern = process.env.KILN_TEST_ENGINE === 'modern';
+    expect(process.env.KILN_TEST_DOCKER_HOST).toBe(modern ? 'unix:///run/kiln-test/modern/docker.sock' : 'unix:///run/kiln-test/docker.sock');
+    expect(process.env.KILN_TEST_MODERN_DOCKER_HOST).toBe('unix:///run/kiln-test/modern/docker.sock');
     expect(process.env.KILN_TEST_REGISTRY).toBe('127.0.0.1:5000');
     expect(process.env.KILN_TEST_AUTH_REGISTRY).toBe('127.0.0.1:5001');
     expect(process.env.KILN_TEST_BASE_IMAGE).toBe('busybox:latest');

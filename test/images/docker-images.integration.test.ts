@@ -1,4 +1,4 @@
-// formatImages against the real docker CLI 28.2.2 and the real test engine: same images, same flags,
+// formatImages against the real docker CLI (the one matching the engine) and the real test engine: same images, same flags,
 // same bytes. Multi-repo images are compared after sorting lines (docker's row order between the
 // repositories of one image is Go map order, i.e. random).
 import { execFileSync } from 'node:child_process';
@@ -11,14 +11,14 @@ import type { ImageSummary } from '../../src/engine/engine.js';
 import { formatImages, type FormatImagesOptions } from '../../src/images/format-images.js';
 import { services } from '../helpers/services.js';
 
-const { dockerHost, baseImage, registry } = services();
+const { dockerHost, dockerCli, baseImage, registry } = services();
 
 const prefix = `kimg${process.pid}${Math.random().toString(36).slice(2, 6)}`;
 const scratch = mkdtempSync(join(tmpdir(), 'kiln-images-'));
 const cliEnv = { ...process.env, DOCKER_HOST: dockerHost, TZ: 'UTC', DOCKER_CONFIG: join(scratch, 'docker-config') };
 
 function docker(...args: string[]): string {
-  return execFileSync('/usr/local/bin/docker', args, { env: cliEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync(dockerCli, args, { env: cliEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 async function listImages(filters: Record<string, string[]>): Promise<ImageSummary[]> {
