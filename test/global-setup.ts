@@ -14,9 +14,6 @@ export function parseExports(text: string): Record<string, string> {
 /** The engines the services start: Docker 20.10 (the oldest API kiln supports) and Docker 28 (containerd store). */
 export type TestEngine = 'legacy' | 'modern';
 
-/** The docker CLI the legacy runs compare with (the modern engine's comes from its packages). */
-const LEGACY_DOCKER_CLI = '/usr/local/bin/docker';
-
 /**
  * Points the services' variables at one engine: `KILN_TEST_ENGINE=legacy` (the default) or
  * `modern` selects which one `KILN_TEST_DOCKER_HOST`, `DOCKER_HOST` and `KILN_TEST_DOCKER_CLI`
@@ -24,11 +21,13 @@ const LEGACY_DOCKER_CLI = '/usr/local/bin/docker';
  */
 export function selectEngine(vars: Record<string, string>, requested: string | undefined): Record<string, string> {
   const engine = requested === undefined || requested === '' ? 'legacy' : requested;
-  if (engine === 'legacy') return { ...vars, KILN_TEST_ENGINE: engine, KILN_TEST_DOCKER_CLI: LEGACY_DOCKER_CLI };
-  if (engine !== 'modern') throw new Error(`test services: KILN_TEST_ENGINE=${engine}: expected legacy or modern`);
+  if (engine !== 'legacy' && engine !== 'modern') throw new Error(`test services: KILN_TEST_ENGINE=${engine}: expected legacy or modern`);
   const host = vars.KILN_TEST_MODERN_DOCKER_HOST;
   const cli = vars.KILN_TEST_MODERN_DOCKER_CLI;
   if (host === undefined || cli === undefined) throw new Error('test services: the services printed no KILN_TEST_MODERN_DOCKER_HOST/_CLI');
+  // One docker CLI for both, the 28.5 the services install: kiln ls reproduces today's CLI, and
+  // 20.10's own CLI predates `--format json`. Against 20.10 it negotiates API 1.41, as a user's would.
+  if (engine === 'legacy') return { ...vars, KILN_TEST_ENGINE: engine, KILN_TEST_DOCKER_CLI: cli };
   return { ...vars, KILN_TEST_ENGINE: engine, KILN_TEST_DOCKER_HOST: host, DOCKER_HOST: host, KILN_TEST_DOCKER_CLI: cli };
 }
 

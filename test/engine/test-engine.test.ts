@@ -1,5 +1,6 @@
 // The engine a run targets is the one KILN_TEST_ENGINE names, so the modern run can never
 // silently hit the 20.10 engine (or a 28 on the old graph-driver store), nor the reverse.
+import { execFileSync } from 'node:child_process';
 import { Client } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import { selectEngine } from '../global-setup.js';
@@ -39,9 +40,11 @@ describe(`test engine (KILN_TEST_ENGINE=${s.engine})`, () => {
     expect(process.env.DOCKER_HOST).toBe(s.dockerHost);
   });
 
-  it('compares with the docker CLI of the same major version', () => {
-    if (s.engine === 'modern') expect(s.dockerCli).toBe(process.env.KILN_TEST_MODERN_DOCKER_CLI);
-    else expect(s.dockerCli).toBe('/usr/local/bin/docker');
+  it('compares with the docker CLI the services install (28.5), talking to this engine', () => {
+    expect(s.dockerCli).toBe(process.env.KILN_TEST_MODERN_DOCKER_CLI);
+    const env = { ...process.env, DOCKER_HOST: s.dockerHost, DOCKER_CONFIG: process.env.KILN_TEST_MODERN_DOCKER_CONFIG };
+    const server = execFileSync(s.dockerCli, ['version', '--format', '{{.Client.Version}} {{.Server.Version}} {{.Server.APIVersion}}'], { env, encoding: 'utf8' });
+    expect(server.trim()).toMatch(s.engine === 'modern' ? /^28\.5\.\S+ 28\.\S+ 1\.51$/ : /^28\.5\.\S+ 20\.10\.\S+ 1\.41$/);
   });
 });
 
@@ -49,7 +52,7 @@ describe('selectEngine', () => {
   const vars = { KILN_TEST_DOCKER_HOST: 'unix:///old.sock', DOCKER_HOST: 'unix:///old.sock', KILN_TEST_MODERN_DOCKER_HOST: 'unix:///new.sock', KILN_TEST_MODERN_DOCKER_CLI: '/new/docker' };
 
   it('keeps the legacy engine by default', () => {
-    expect(selectEngine(vars, undefined)).toMatchObject({ KILN_TEST_ENGINE: 'legacy', KILN_TEST_DOCKER_HOST: 'unix:///old.sock', DOCKER_HOST: 'unix:///old.sock' });
+    expect(selectEngine(vars, undefined)).toMatchObject({ KILN_TEST_ENGINE: 'legacy', KILN_TEST_DOCKER_HOST: 'unix:///old.sock', DOCKER_HOST: 'unix:///old.sock', KILN_TEST_DOCKER_CLI: '/new/docker' });
   });
 
   it('points every address at the modern engine', () => {

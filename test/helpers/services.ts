@@ -6,7 +6,7 @@ export interface TestServices {
   /** Which engine this run targets (see test/global-setup.ts). */
   engine: 'legacy' | 'modern';
   dockerHost: string;
-  /** The docker CLI that matches that engine, for comparisons with `docker ...` output. */
+  /** The docker CLI (28.5, from the services) for comparisons with `docker ...` output on that engine. */
   dockerCli: string;
   registry: string;
   authRegistry: string;

@@ -1,4 +1,4 @@
-// formatImages against the real docker CLI (the one matching the engine) and the real test engine: same images, same flags,
+// formatImages against the real docker CLI (28.5, from the test services) and the real test engine: same images, same flags,
 // same bytes. Multi-repo images are compared after sorting lines (docker's row order between the
 // repositories of one image is Go map order, i.e. random).
 import { execFileSync } from 'node:child_process';
