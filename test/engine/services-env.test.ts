@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseExports } from '../global-setup.js';
@@ -31,6 +31,19 @@ describe('test services environment', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('starts again in seconds, finding both engines running, with the same environment', () => {
+    if (process.env.KILN_SKIP_SERVICES === '1') return;
+    const script = fileURLToPath(new URL('../../scripts/services.sh', import.meta.url));
+    const started = Date.now();
+    const result = spawnSync('bash', [script, 'start'], { encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(result.stderr).toContain('services: dockerd already running\n');
+    expect(result.stderr).toContain('services: modern dockerd already running\n');
+    expect(result.stderr).toContain('services: BuildKit check build ok on /run/kiln-test/modern/docker.sock\n');
+    expect(result.stdout).toBe(execFileSync('bash', [script, 'env'], { encoding: 'utf8' }));
   });
 
   it('has installed the modern engine\'s CLI with buildx 0.29 as its plugin', () => {
