@@ -11,10 +11,31 @@ export function parseExports(text: string): Record<string, string> {
   return vars;
 }
 
+/** The engines the services start: Docker 20.10 (the oldest API kiln supports) and Docker 28 (containerd store). */
+export type TestEngine = 'legacy' | 'modern';
+
 /**
- * Vitest globalSetup: starts the real test services once (idempotent script) and exports their
- * addresses. Workers run with pool 'forks', which copies this process's env when it forks them,
- * so setting process.env here reaches every test file. KILN_SKIP_SERVICES=1 skips it (pure unit runs).
+ * Points the services' variables at one engine: `KILN_TEST_ENGINE=legacy` (the default) or
+ * `modern` selects which one `KILN_TEST_DOCKER_HOST`, `DOCKER_HOST` and `KILN_TEST_DOCKER_CLI`
+ * (the docker CLI that matches it) name. Throws on any other value, so a typo never runs legacy.
+ */
+export function selectEngine(vars: Record<string, string>, requested: string | undefined): Record<string, string> {
+  const engine = requested === undefined || requested === '' ? 'legacy' : requested;
+  if (engine !== 'legacy' && engine !== 'modern') throw new Error(`test services: KILN_TEST_ENGINE=${engine}: expected legacy or modern`);
+  const host = vars.KILN_TEST_MODERN_DOCKER_HOST;
+  const cli = vars.KILN_TEST_MODERN_DOCKER_CLI;
+  if (host === undefined || cli === undefined) throw new Error('test services: the services printed no KILN_TEST_MODERN_DOCKER_HOST/_CLI');
+  // One docker CLI for both, the 28.5 the services install: kiln ls reproduces today's CLI, and
+  // 20.10's own CLI predates `--format json`. Against 20.10 it negotiates API 1.41, as a user's would.
+  if (engine === 'legacy') return { ...vars, KILN_TEST_ENGINE: engine, KILN_TEST_DOCKER_CLI: cli };
+  return { ...vars, KILN_TEST_ENGINE: engine, KILN_TEST_DOCKER_HOST: host, DOCKER_HOST: host, KILN_TEST_DOCKER_CLI: cli };
+}
+
+/**
+ * Vitest globalSetup: starts the real test services once (idempotent script) and exports the
+ * addresses of the engine KILN_TEST_ENGINE selects. Workers run with pool 'forks', which copies
+ * this process's env when it forks them, so setting process.env here reaches every test file.
+ * KILN_SKIP_SERVICES=1 skips it (pure unit runs).
  */
 export default function setup(): void {
   if (process.env.KILN_SKIP_SERVICES === '1') return;
@@ -28,5 +49,5 @@ export default function setup(): void {
   if (vars.KILN_TEST_DOCKER_HOST === undefined) {
     throw new Error(`test services: ${script} start printed no environment:\n${result.stdout}`);
   }
-  Object.assign(process.env, vars);
+  Object.assign(process.env, selectEngine(vars, process.env.KILN_TEST_ENGINE));
 }

@@ -40,17 +40,22 @@ export async function localBaseImages(options: {
   const { engine, refs, signal } = options;
   const result = new Map<string, string>();
   if (refs.length === 0) return result;
+  let inspected = refs;
   if (refs.length > (options.inspectLimit ?? MAX_BASE_INSPECTS)) {
-    // Several `reference` values are ORed by the engine (verified on 20.10).
-    const images = indexImages(await engine.listImages({ filters: { reference: refs.map(referencePattern) } }, signal));
-    for (const ref of refs) {
-      const id = images.idOf(ref);
+    // Digest references are inspected even here: the containerd image store (Docker 23+) lists a
+    // tagged image's RepoDigests incompletely under a reference filter and matches `repo@digest`
+    // only for an image pulled by that digest, so a listing would miss such a base.
+    const tagged = refs.filter((ref) => normalizeReference(ref).digest === undefined);
+    inspected = refs.filter((ref) => normalizeReference(ref).digest !== undefined);
+    // Several `reference` values are ORed by the engine (verified on 20.10 and 28).
+    const images = tagged.length === 0 ? undefined : indexImages(await engine.listImages({ filters: { reference: tagged.map(referencePattern) } }, signal));
+    for (const ref of tagged) {
+      const id = images?.idOf(ref);
       if (id !== undefined) result.set(ref, id);
     }
-    return result;
   }
   await Promise.all(
-    refs.map(async (ref) => {
+    inspected.map(async (ref) => {
       const id = (await engine.inspectImage(ref, signal))?.Id;
       if (id !== undefined) result.set(ref, id);
     }),

@@ -3,8 +3,12 @@ import type { EngineInfo } from './engine.js';
 import { unreachableError } from './transport.js';
 import type { EngineTransport } from './transport.js';
 
-/** The newest API version kiln speaks. */
-export const maxApiVersion = '1.47';
+/**
+ * The newest API version kiln speaks: Docker 28.5's. From 1.51 on the image listing counts the
+ * containers of each image (-1 before), as the docker CLI of that engine shows them: `kiln ls`
+ * prints what `docker images` prints only when it asks at the same version.
+ */
+export const maxApiVersion = '1.51';
 /** The oldest API version kiln speaks (Docker 20.10). */
 export const minApiVersion = '1.41';
 /** How long the engine may take to answer `/_ping` before it counts as unreachable. */

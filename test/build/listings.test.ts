@@ -27,11 +27,14 @@ describe('the requests of a run (real engine)', () => {
   let base: string;
   let registry: string;
   let pushedDigest: string;
+  let pulledDigest: string;
   const refs = () => ({
     familiar: `${project.id}-a:one`,
     normalized: `docker.io/library/${project.id}-a:one`,
     hostPort: `${registry}/b:two`,
     digest: `${registry}/b@${pushedDigest}`,
+    // Only pulled by digest, with no tag (the containerd store names such an image by its digest).
+    digestOnly: `${registry}/c@${pulledDigest}`,
     missing: `${project.id}-missing:1`,
   });
 
@@ -45,9 +48,13 @@ describe('the requests of a run (real engine)', () => {
     await engine.tag(services().baseImage, `${project.id}-a`, 'one');
     await engine.tag(services().baseImage, `${registry}/b`, 'two');
     pushedDigest = (await engine.push(`${registry}/b`, 'two', undefined, () => {})).digest;
+    await engine.tag(services().baseImage, `${registry}/c`, 'three');
+    pulledDigest = (await engine.push(`${registry}/c`, 'three', undefined, () => {})).digest;
+    await engine.removeImage(`${registry}/c:three`, { noprune: true });
+    await engine.pull(`${registry}/c@${pulledDigest}`, undefined, () => {});
   });
   afterAll(async () => {
-    for (const ref of [`${project.id}-a:one`, `${registry}/b:two`, `${registry}/b@${pushedDigest}`, `${registry}/app:latest`]) {
+    for (const ref of [`${project.id}-a:one`, `${registry}/b:two`, `${registry}/b@${pushedDigest}`, `${registry}/c@${pulledDigest}`, `${registry}/app:latest`]) {
       await engine.removeImage(ref, { noprune: true }).catch(() => undefined);
     }
     await removeProjectImages(engine, project.id);
@@ -64,14 +71,27 @@ describe('the requests of a run (real engine)', () => {
   }
 
   it.each([
-    ['one reference listing (several values ORed)', 0, { listImages: 1 }],
-    ['one inspect each', 16, { inspectImage: 5 }],
+    ['one reference listing (several values ORed), an inspect per digest', 0, { listImages: 1, inspectImage: 2 }],
+    ['one inspect each', 16, { inspectImage: 6 }],
   ])('finds local bases by every form of reference: %s', async (_, inspectLimit, calls) => {
     const counting = countingEngine(engine);
     const r = refs();
     const found = await localBaseImages({ engine: counting.engine, refs: Object.values(r), signal: new AbortController().signal, inspectLimit });
-    expect(Object.fromEntries(found)).toEqual({ [r.familiar]: base, [r.normalized]: base, [r.hostPort]: base, [r.digest]: base });
+    expect(Object.fromEntries(found)).toEqual({ [r.familiar]: base, [r.normalized]: base, [r.hostPort]: base, [r.digest]: base, [r.digestOnly]: base });
     expect(counting.calls).toEqual(calls);
+  });
+
+  it('agrees between the listing and the inspects on random mixes of reference forms', async () => {
+    const r = refs();
+    const present = [...Object.values(r).filter((ref) => ref !== r.missing), `library/${project.id}-a:one`, `index.docker.io/library/${project.id}-a:one`];
+    const absent = [r.missing, `${registry}/b@sha256:${'0'.repeat(64)}`, `${registry}/b:nope`, `${project.id}-a`];
+    for (let round = 0; round < 12; round++) {
+      const refs = [...present, ...absent].filter(() => Math.random() < 0.6).sort(() => Math.random() - 0.5);
+      const inspectLimit = round % 2 === 0 ? 0 : 16;
+      const found = await localBaseImages({ engine, refs, signal: new AbortController().signal, inspectLimit });
+      const expected = Object.fromEntries(refs.filter((ref) => present.includes(ref)).map((ref) => [ref, base]));
+      expect(Object.fromEntries(found), `round ${round}, limit ${inspectLimit}: ${refs.join(' ')}`).toEqual(expected);
+    }
   });
 
   it('asks only for the project listing when kiln.lock pins every base (and, to pull a missing pin, one inspect of it)', async () => {

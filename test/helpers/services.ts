@@ -3,7 +3,11 @@ import type { Engine } from '../../src/engine/engine.js';
 
 /** The real services' addresses, which test/global-setup.ts exports. */
 export interface TestServices {
+  /** Which engine this run targets (see test/global-setup.ts). */
+  engine: 'legacy' | 'modern';
   dockerHost: string;
+  /** The docker CLI (28.5, from the services) for comparisons with `docker ...` output on that engine. */
+  dockerCli: string;
   registry: string;
   authRegistry: string;
   authUser: string;
@@ -17,10 +21,12 @@ export interface TestServices {
  */
 export function services(): TestServices {
   const env = process.env;
-  const missing = ['KILN_TEST_DOCKER_HOST', 'KILN_TEST_REGISTRY', 'KILN_TEST_AUTH_REGISTRY', 'KILN_TEST_BASE_IMAGE'].filter((k) => !env[k]);
+  const missing = ['KILN_TEST_DOCKER_HOST', 'KILN_TEST_DOCKER_CLI', 'KILN_TEST_REGISTRY', 'KILN_TEST_AUTH_REGISTRY', 'KILN_TEST_BASE_IMAGE'].filter((k) => !env[k]);
   if (missing.length > 0) throw new Error(`${missing.join(', ')} not set: the test services did not start (scripts/services.sh start)`);
   return {
+    engine: env.KILN_TEST_ENGINE === 'modern' ? 'modern' : 'legacy',
     dockerHost: env.KILN_TEST_DOCKER_HOST!,
+    dockerCli: env.KILN_TEST_DOCKER_CLI!,
     registry: env.KILN_TEST_REGISTRY!,
     authRegistry: env.KILN_TEST_AUTH_REGISTRY!,
     authUser: env.KILN_TEST_AUTH_USER ?? '',

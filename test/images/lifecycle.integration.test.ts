@@ -14,12 +14,12 @@ import { pruneScope } from '../../src/images/prune-scope.js';
 import { removeImages, tagImage } from '../../src/images/remove.js';
 import { services } from '../helpers/services.js';
 
-const { dockerHost, baseImage } = services();
+const { dockerHost, dockerCli, baseImage } = services();
 
 const project = `klife${process.pid}${Math.random().toString(36).slice(2, 6)}`;
 const scratch = mkdtempSync(join(tmpdir(), 'kiln-lifecycle-'));
 const docker = (...args: string[]): string =>
-  execFileSync('/usr/local/bin/docker', args, { env: { ...process.env, DOCKER_HOST: dockerHost, DOCKER_CONFIG: join(scratch, 'cfg') }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  execFileSync(dockerCli, args, { env: { ...process.env, DOCKER_HOST: dockerHost, DOCKER_CONFIG: join(scratch, 'cfg') }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
 /** Builds a one-file image labelled as kiln would, returns its ID. */
 function build(key: string, tags: string[]): string {

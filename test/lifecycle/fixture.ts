@@ -35,7 +35,7 @@ export async function fixture(options: { base?: string; files?: Record<string, s
     project,
     env,
     kiln: (args, extra = {}) => runCli(args, { cwd: project.root, env: { ...env, ...extra } }),
-    docker: (...args) => execFileSync('/usr/local/bin/docker', args, { env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
+    docker: (...args) => execFileSync(s.dockerCli, args, { env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
     login: () => {
       const auth = Buffer.from(`${s.authUser}:${s.authPassword}`).toString('base64');
       writeFileSync(join(config, 'config.json'), JSON.stringify({ auths: { [s.authRegistry]: { auth } } }));
