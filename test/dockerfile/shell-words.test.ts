@@ -22,7 +22,13 @@ describe('expandWord', () => {
     ['\\$A', '$A'],
     ['"\\$A"', '$A'],
     ['a$', 'a$'],
-    ['$-x', '$-x'],
+    ['$-x', 'x'],
+    ['$.x', '$.x'],
+    ['${NOPE:-"3.21"}', '3.21'],
+    ["${A:+'x y'}", 'x y'],
+    ['${NOPE:-"a}b"}', 'a}b'],
+    ['${A#a}', ''],
+    ['${PATH_%/*}', ''],
   ])('%s → %s', (word, value) => {
     const r = expand(word);
     expect(r.ok && r.value.value).toBe(value);
@@ -40,11 +46,16 @@ describe('expandWord', () => {
 
   it.each([
     ['${NOPE:?must be set}', 'NOPE: must be set'],
+    ['${NOPE?}', 'NOPE: is not allowed to be unset'],
+    ['${EMPTY:?}', 'EMPTY: is not allowed to be empty'],
     ['${EMPTY?}', ''],
-    ['${A', 'missing "}" in "${A"'],
-    ['${A%x}', 'unsupported substitution "${A%..." in "${A%x}"'],
-    ['${}', 'bad substitution in "${}"'],
-    ["'open", `unterminated single quote in "'open"`],
+    ['${A', "syntax error: missing '}'"],
+    ['${A:%x}', 'unsupported modifier (:%) in substitution'],
+    ['${A=x}', 'unsupported modifier (=) in substitution'],
+    ['${A#\\x}', "invalid pattern (\\x) in substitution: invalid escape '\\x'"],
+    ['${A/x}', "syntax error: missing '/' in ${}"],
+    ['${}', 'syntax error: bad substitution'],
+    ["'open", 'unexpected end of statement while looking for matching single-quote'],
   ])('%s fails: %s', (word, error) => {
     const r = expand(word);
     if (error === '') expect(r.ok).toBe(true);
