@@ -14,7 +14,7 @@ export interface Expansion {
   value: string;
   /** The word split into words at unquoted white space after substitution (BuildKit's ProcessWords). */
   words: string[];
-  /** Variables the word used that had no value (not set, or set to ''). */
+  /** Variables the word used that had no value (not set, or set to '') and no default in the word. */
   unset: string[];
   /** Every variable the word refers to. */
   used: string[];
@@ -257,7 +257,8 @@ class ShellLexer {
     const present = set && !(colon && value === '');
     switch (modifier) {
       case '-':
-        if (!present) this.unset.add(name);
+        // A default that stands in is not a missing value; an empty one is.
+        if (!present && operand === '') this.unset.add(name);
         return present ? value : operand;
       case '+':
         return present ? operand : '';

@@ -41,11 +41,13 @@ describe('analyzeDockerfile diagnostics', () => {
 
   it('reports an ARG that expands to nothing, with the variable to set', () => {
     const [d] = problems('FROM ${BASE}\n');
-    expect(d?.message).toBe('FROM ${BASE} expands to an empty image name');
+    expect(d?.message).toBe('FROM ${BASE}: BASE is not declared before the first FROM, so the image name is blank');
     expect(d?.location).toEqual({ file: FILE, line: 1, column: 6, endLine: 1, endColumn: 13 });
-    expect(d?.hint).toBe('Give $BASE a default with ARG before the first FROM, or pass it as a build arg.');
+    expect(d?.hint).toBe(
+      'Declare ARG BASE before the first FROM, then set it for the image with "args: { BASE: <value> }" in images.yaml or --set <image>.args.BASE=<value>, or give the ARG a default (ARG BASE=<value>).',
+    );
     // A stage ARG is not visible to FROM, as in docker.
-    expect(brief(problems('FROM busybox\nARG BASE=x\nFROM $BASE\n'))).toEqual(['3:6 FROM $BASE expands to an empty image name']);
+    expect(brief(problems('FROM busybox\nARG BASE=x\nFROM $BASE\n'))).toEqual(['3:6 FROM $BASE: BASE is not declared before the first FROM, so the image name is blank']);
   });
 
   it('reports invalid references, bad substitutions, bad stage indexes and duplicate names', () => {

@@ -39,9 +39,9 @@ describe('expandWord', () => {
     expect(r.ok && r.value.value).toBe('$A\\x');
   });
 
-  it('lists variables that had no value', () => {
-    const r = expand('${NOPE}:${EMPTY}:${A}:${OTHER:-x}');
-    expect(r.ok && r.value.unset.sort()).toEqual(['EMPTY', 'NOPE', 'OTHER']);
+  it('lists variables that had no value and no default', () => {
+    const r = expand('${NOPE}:${EMPTY}:${A}:${OTHER:-x}:${LAST:-}');
+    expect(r.ok && r.value.unset.sort()).toEqual(['EMPTY', 'LAST', 'NOPE']);
   });
 
   it.each([
