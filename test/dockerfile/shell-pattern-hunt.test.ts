@@ -69,7 +69,7 @@ function random(seed: number): (n: number) => number {
   let s = seed;
   return (n) => {
     s = (s * 1103515245 + 12345) % 2147483648;
-    return s % n;
+    return (s >>> 16) % n;
   };
 }
 

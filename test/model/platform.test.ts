@@ -69,7 +69,7 @@ describe('platformArgs', () => {
   it('normalizes to a fixed point on 2000 random specifiers', () => {
     const parts = ['linux', 'Linux', 'windows', 'darwin', 'macos', 'amd64', 'x86_64', 'arm', 'arm64', 'aarch64', 'armhf', 'i386', 'v7', '7', 'v8', 'V8', '9', 'v1', 'v2', '', 'x', ',', '*'];
     let seed = 3;
-    const next = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+    const next = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), (seed >>> 16) % n);
     for (let i = 0; i < 2000; i++) {
       const specifier = Array.from({ length: 1 + next(4) }, () => parts[next(parts.length)]).join(next(5) === 0 ? ',' : '/');
       const parsed = parsePlatform(specifier, amd64);
