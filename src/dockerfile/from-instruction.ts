@@ -1,5 +1,6 @@
 import type { From } from 'dockerfile-ast';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { parsePlatform } from '../model/platform.js';
 import { parseReference } from '../model/reference.js';
 import { toLocation } from './positions.js';
 import type { VariableScope } from './scope.js';
@@ -64,11 +65,13 @@ export function analyzeFrom(context: AnalyzeContext, from: From, globalScope: Va
   const platformRaw = range && (context.source(range) ?? platformFlag?.getValue());
   if (platformFlag && range && platformRaw) {
     const platform = globalScope.expand(platformRaw);
-    if (platform.ok) stage.platform = platform.value.value;
+    const problem = platform.ok ? platformProblem(platform.value.value) : platform.error;
+    if (problem === undefined && platform.ok) stage.platform = platform.value.value;
     else
       context.diagnostics.push(
-        diagnostic('usage', `FROM --platform=${platformRaw}: ${platform.error}`, {
+        diagnostic('usage', `FROM --platform=${platformRaw}: ${problem}`, {
           location: toLocation(file, range.start, range.end),
+          hint: 'A platform is os/arch[/variant] (linux/amd64), or $BUILDPLATFORM / $TARGETPLATFORM.',
         }),
       );
   }
@@ -115,6 +118,13 @@ function missingVariables(site: ReferenceSite, expansion: Expansion, scope: Vari
     location: site.location,
     hint: `${declare} ${unset.length > 1 ? 'them' : 'it'} for the image with "args: { ${first}: <value> }" in images.yaml or --set <image>.args.${first}=<value>, or give the ARG a default (ARG ${first}=<value>).`,
   });
+}
+
+/** Why BuildKit refuses an expanded FROM --platform value (empty, or not one platform); undefined when it takes it. */
+function platformProblem(value: string): string | undefined {
+  if (value === '') return 'empty platform value';
+  const parsed = parsePlatform(value, { os: 'linux', architecture: 'amd64' });
+  return parsed.ok ? undefined : `invalid platform ${parsed.error}`;
 }
 
 function checkStageName(context: AnalyzeContext, from: From, index: number): string | undefined {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeDockerfile, imageReferences, neededStages } from '../../src/dockerfile/index.js';
+import { analyzeDockerfile, imageReferences, neededStages, platformArgs } from '../../src/dockerfile/index.js';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 
 const FILE = '/repo/services/api/Dockerfile';
@@ -123,5 +123,21 @@ describe('neededStages and imageReferences', () => {
     if (!unnamed.ok) throw new Error('fixture must analyze');
     const r = neededStages(unnamed.value, 'x');
     expect(!r.ok && r.error.message).toBe(`target "x" is not a stage of ${FILE}; it has no named stages`);
+  });
+});
+
+describe('FROM --platform, as BuildKit refuses it', () => {
+  it.each([
+    ['FROM --platform=$NOPE busybox\n', 'FROM --platform=$NOPE: empty platform value'],
+    ['FROM --platform=linux/amd64,linux/arm64 busybox\n', 'FROM --platform=linux/amd64,linux/arm64: invalid platform "amd64,linux" is not a valid component of "linux/amd64,linux/arm64"'],
+    ['ARG P=linux/arm64/v8/x\nFROM --platform=${P} busybox\n', 'FROM --platform=${P}: invalid platform "linux/arm64/v8/x": cannot parse platform specifier'],
+  ])('%j', (text, message) => {
+    const result = analyzeDockerfile({ file: '/x/Dockerfile', text });
+    expect(!result.ok && result.error.map((d) => d.message)).toEqual([message]);
+  });
+
+  it('takes $BUILDPLATFORM and $TARGETPLATFORM with their values', () => {
+    const result = analyzeDockerfile({ file: '/x/Dockerfile', text: 'FROM --platform=$BUILDPLATFORM busybox AS b\nFROM --platform=${TARGETPLATFORM} busybox\n', platform: 'linux/arm' });
+    expect(result.ok && result.value.stages.map((s) => s.platform)).toEqual([platformArgs(undefined).BUILDPLATFORM, 'linux/arm/v7']);
   });
 });
