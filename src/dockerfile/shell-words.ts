@@ -21,7 +21,8 @@ export interface Expansion {
 }
 
 const EOF = '';
-const SPACE = /^\s$/u;
+// Go's unicode.IsSpace (JavaScript's \s differs: it has U+FEFF and lacks U+0085).
+const SPACE = /^[\t\n\v\f\r \u0085\u00a0\p{Z}]$/u;
 const LETTER_OR_DIGIT = /^[\p{L}\p{Nd}_]$/u;
 const DIGIT = /^\p{Nd}$/u;
 // POSIX special parameters ($@, $*, ...): never set in a Dockerfile, but they end the name.

@@ -62,3 +62,15 @@ describe('expandWord', () => {
     else expect(r).toEqual({ ok: false, error });
   });
 });
+
+describe('word splitting', () => {
+  it("splits at Go's unicode.IsSpace characters, not JavaScript's \\s", () => {
+    const words = (text: string) => {
+      const r = expandWord('a$X b', { escapeChar: '\\', lookup: () => text });
+      return r.ok && r.value.words;
+    };
+    expect(words('\u0085c')).toEqual(['a', 'c', 'b']);
+    expect(words('\u3000c')).toEqual(['a', 'c', 'b']);
+    expect(words('\ufeffc')).toEqual(['a\ufeffc', 'b']);
+  });
+});
