@@ -21,6 +21,8 @@ export interface AnalyzeOptions {
   displayPath?: string;
   /** Target platform `os/arch[/variant]` for TARGETPLATFORM & co.; defaults to the host's. */
   platform?: string;
+  /** The classic builder defines no automatic platform ARGs (`$TARGETARCH` is unset there). Default: buildkit. */
+  builder?: 'buildkit' | 'classic';
 }
 
 /**
@@ -49,8 +51,8 @@ export function analyzeDockerfile(options: AnalyzeOptions): Result<DockerfileAna
 
   const buildArgs = options.buildArgs ?? {};
   // A build arg overrides an automatic platform ARG even where no ARG declares it (defaultArgs).
-  const automatic = platformArgs(options.platform);
-  for (const name of PLATFORM_ARGS) if (Object.hasOwn(buildArgs, name)) automatic[name] = buildArgs[name] ?? '';
+  const automatic: Record<string, string> = options.builder === 'classic' ? {} : platformArgs(options.platform);
+  if (options.builder !== 'classic') for (const name of PLATFORM_ARGS) if (Object.hasOwn(buildArgs, name)) automatic[name] = buildArgs[name] ?? '';
   const auto = (name: string): string | undefined => automatic[name];
   const globalScope = new VariableScope(escapeChar, auto);
   const globalArgs: Record<string, string | undefined> = {};

@@ -12,7 +12,7 @@ describe('FROM as kiln expands it is the base the engine builds on (BuildKit)', 
   const created: string[] = [];
   const tags = ['amd64', 'arm64', 'arm-v7', 'amd64-v2', 'linux-arm64', '3.21', 'x-y', 'v7', 'dollar'];
 
-  const build = async (dockerfile: string, options: { platform?: string; args?: Record<string, string> } = {}): Promise<string> => {
+  const build = async (dockerfile: string, options: { platform?: string; args?: Record<string, string>; builder?: 'buildkit' | 'classic' } = {}): Promise<string> => {
     const { id } = await engine.build(
       { context: contextTar({ Dockerfile: dockerfile }), dockerfile: 'Dockerfile', builder: 'buildkit', networkMode: 'none', ...options },
       () => undefined,
@@ -66,5 +66,13 @@ describe('FROM as kiln expands it is the base the engine builds on (BuildKit)', 
     const id = await build(dockerfile, { ...(platform ? { platform } : {}), ...(args ? { args } : {}) });
     const inspected = await engine.inspectImage(id);
     expect(inspected?.Config?.Labels?.['which']).toBe(expected);
+  });
+
+  it('the classic builder has no automatic platform ARGs, and kiln told so reads none', async () => {
+    const dockerfile = `FROM ${repo}-linux-amd64:\${TARGETARCH:-x-y}\nLABEL built=1\n`;
+    const analysis = analyzeDockerfile({ file: '/x/Dockerfile', text: dockerfile, builder: 'classic' });
+    expect(analysis.ok && analysis.value.stages[0]?.base).toBe(`${repo}-linux-amd64:x-y`);
+    const id = await build(dockerfile, { builder: 'classic' });
+    expect((await engine.inspectImage(id))?.Config?.Labels?.['which']).toBe('x-y');
   });
 });
