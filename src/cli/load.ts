@@ -1,6 +1,7 @@
 import { findManifest, loadProject } from '../config/index.js';
 import { KilnError } from '../diagnostics/diagnostic.js';
 import type { Project } from '../model/project.js';
+import { sharedFileReader } from '../util/file-reader.js';
 import { resolveGraph, type ResolvedGraph } from '../plan/resolve-graph.js';
 import type { CliIO } from './io.js';
 
@@ -34,7 +35,7 @@ export async function loadManifest(io: CliIO, options: ManifestOptions): Promise
 /** Loads the manifest and resolves the graph of the selected names. */
 export async function loadGraph(io: CliIO, options: ManifestOptions, names: string[]): Promise<ResolvedGraph> {
   const project = await loadManifest(io, options);
-  const resolved = await resolveGraph(project, { selection: names });
+  const resolved = await resolveGraph(project, { selection: names, readDockerfile: sharedFileReader() });
   if (!resolved.ok) throw new KilnError(resolved.error);
   return resolved.value;
 }

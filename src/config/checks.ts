@@ -11,7 +11,7 @@ export function checkProject(project: Project): Diagnostic[] {
   return [
     ...checkDependencies(project),
     ...checkGroups(project),
-    ...[...project.images.values()].flatMap((image) => checkPaths(project, image)),
+    ...checkAllPaths(project),
     ...checkDuplicateReferences(project),
   ];
 }
@@ -101,11 +101,37 @@ function groupCycles(groups: ReadonlyMap<string, GroupSpec>): CycleStep[][] {
   return cycles;
 }
 
-function checkPaths(project: Project, image: ImageSpec): Diagnostic[] {
+/** The file system facts checkPaths needs, each asked once: images often share a context or a Dockerfile. */
+interface FileFacts {
+  isKind(file: string, kind: 'file' | 'directory'): boolean;
+  realpath(file: string): string | undefined;
+  root: string;
+}
+
+function checkAllPaths(project: Project): Diagnostic[] {
+  const kinds = new Map<string, boolean>();
+  const reals = new Map<string, string | undefined>();
+  const facts: FileFacts = {
+    isKind(file, kind) {
+      const key = `${kind}:${file}`;
+      let known = kinds.get(key);
+      if (known === undefined) kinds.set(key, (known = isKind(file, kind)));
+      return known;
+    },
+    realpath(file) {
+      if (!reals.has(file)) reals.set(file, safeRealpath(file));
+      return reals.get(file);
+    },
+    root: project.allowOutsideRoot ? project.root : realpathSync(project.root),
+  };
+  return [...project.images.values()].flatMap((image) => checkPaths(project, image, facts));
+}
+
+function checkPaths(project: Project, image: ImageSpec, facts: FileFacts): Diagnostic[] {
   const contextAt = image.locations['context'] ?? image.locations.image;
   const dockerfileAt = image.locations['dockerfile'] ?? contextAt;
   const shown = (file: string): string => path.relative(project.root, file) || '.';
-  if (!isKind(image.context, 'directory')) {
+  if (!facts.isKind(image.context, 'directory')) {
     return [
       diagnostic('usage', `context folder "${shown(image.context)}" of image "${image.name}" does not exist`, {
         location: contextAt,
@@ -114,7 +140,7 @@ function checkPaths(project: Project, image: ImageSpec): Diagnostic[] {
     ];
   }
   const problems: Diagnostic[] = [];
-  if (!isKind(image.dockerfile, 'file')) {
+  if (!facts.isKind(image.dockerfile, 'file')) {
     problems.push(
       diagnostic('usage', `Dockerfile "${shown(image.dockerfile)}" of image "${image.name}" not found`, {
         location: dockerfileAt,
@@ -125,12 +151,12 @@ function checkPaths(project: Project, image: ImageSpec): Diagnostic[] {
     );
   }
   if (project.allowOutsideRoot) return problems;
-  const root = realpathSync(project.root);
+  const root = facts.root;
   for (const [what, file, location] of [
     ['context', image.context, contextAt],
     ['Dockerfile', image.dockerfile, dockerfileAt],
   ] as const) {
-    const real = safeRealpath(file);
+    const real = facts.realpath(file);
     if (real === undefined) continue;
     const relative = path.relative(root, real);
     if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {

@@ -95,6 +95,8 @@ async function loadSource(
 
 /** Values written by --set have no place in the file: their diagnostics name the --set instead. */
 function withSetOrigins(source: ManifestSource, origins: ReadonlyMap<string, string>): ManifestSource {
+  // Every location of every image is looked up: without --set, skip the per-lookup path encoding.
+  if (origins.size === 0) return source;
   const setOf = (dataPath: DataPath): string | undefined =>
     dataPath.map((_, index) => origins.get(JSON.stringify(dataPath.slice(0, index + 1)))).find((set) => set !== undefined);
   const fromSet = (dataPath: DataPath): boolean => setOf(dataPath) !== undefined;

@@ -5,6 +5,7 @@ import type { FieldLocations, GroupSpec, ImageSpec, Project } from '../model/pro
 import type { ConfigValue, ImageConfig, ImageDefaultsConfig, KilnConfig } from './define-config.js';
 import { interpolate } from './interpolate.js';
 import type { VariableLookup } from './interpolate.js';
+import { parsePlatform } from '../model/platform.js';
 import { isValidRepository, isValidTag } from '../model/reference.js';
 import type { DataPath, ManifestSource } from './source.js';
 
@@ -45,6 +46,7 @@ export function normalizeProject(options: NormalizeOptions): Normalized {
   for (const [imageName, image] of Object.entries(config.images)) {
     const spec = normalizeImage({ imageName, image, defaults: config.defaults ?? {}, registry, root, source, expand });
     problems.push(...checkReferences(spec));
+    problems.push(...checkPlatform(spec, source, image.platform !== undefined ? ['images', imageName, 'platform'] : ['defaults', 'platform']));
     images.set(imageName, spec);
   }
   const groups = new Map<string, GroupSpec>();
@@ -191,6 +193,35 @@ function checkReferences(spec: ImageSpec): Diagnostic[] {
     );
   }
   return problems;
+}
+
+/**
+ * `platform:` is one platform, as docker build --platform takes it for a single image (a comma
+ * list would make BuildKit build several, and TARGETARCH would read "amd64,linux").
+ */
+function checkPlatform(spec: ImageSpec, source: ManifestSource, dataPath: DataPath): Diagnostic[] {
+  const platform = spec.platform;
+  if (platform === undefined || platform === '') return [];
+  const location = spec.locations['platform'];
+  const origin = location === undefined ? source.origin?.(dataPath) : undefined;
+  const where = origin === undefined ? '' : ` (in ${origin})`;
+  const list = platform.split(',').map((p) => p.trim());
+  if (list.length > 1) {
+    return [
+      diagnostic('usage', `platform "${platform}" names ${list.length} platforms; an image is built for one${where}`, {
+        location,
+        hint: `give each platform its own image (platform: ${list[0]}, platform: ${list[1]}); multi-platform images (one index for several platforms) will get their own "platforms:" field`,
+      }),
+    ];
+  }
+  const parsed = parsePlatform(platform, { os: 'linux', architecture: 'amd64' });
+  if (parsed.ok) return [];
+  return [
+    diagnostic('usage', `invalid platform ${parsed.error}${where}`, {
+      location,
+      hint: 'a platform is os/arch[/variant], as docker build --platform takes it: linux/amd64, linux/arm64, linux/arm/v7',
+    }),
+  ];
 }
 
 function at(source: ManifestSource, dataPath: DataPath, part: 'key' | 'value' = 'value'): SourceLocation {

@@ -4,8 +4,8 @@ import { fail, ok, type Result } from '../util/result.js';
 import type { AnalyzeContext } from './context.js';
 import { analyzeFrom, collectStageNames } from './from-instruction.js';
 import { checkInstructions } from './instruction-checks.js';
-import { platformArgs } from './platform.js';
-import { toLocation } from './positions.js';
+import { PLATFORM_ARGS, platformArgs } from './platform.js';
+import { LineIndex, toLocation } from './positions.js';
 import { VariableScope, type ArgSources } from './scope.js';
 import { analyzeCopy, analyzeRunMounts } from './stage-sources.js';
 import type { DockerfileAnalysis } from './types.js';
@@ -21,6 +21,8 @@ export interface AnalyzeOptions {
   displayPath?: string;
   /** Target platform `os/arch[/variant]` for TARGETPLATFORM & co.; defaults to the host's. */
   platform?: string;
+  /** The classic builder defines no automatic platform ARGs (`$TARGETARCH` is unset there). Default: buildkit. */
+  builder?: 'buildkit' | 'classic';
 }
 
 /**
@@ -44,14 +46,17 @@ export function analyzeDockerfile(options: AnalyzeOptions): Result<DockerfileAna
     stages: [],
     references: [],
     diagnostics,
+    source: sourceOf(text),
   };
 
-  const automatic = platformArgs(options.platform);
-  const auto = (name: string): string | undefined => automatic[name];
   const buildArgs = options.buildArgs ?? {};
+  // A build arg overrides an automatic platform ARG even where no ARG declares it (defaultArgs).
+  const automatic: Record<string, string> = options.builder === 'classic' ? {} : platformArgs(options.platform);
+  if (options.builder !== 'classic') for (const name of PLATFORM_ARGS) if (Object.hasOwn(buildArgs, name)) automatic[name] = buildArgs[name] ?? '';
+  const auto = (name: string): string | undefined => automatic[name];
   const globalScope = new VariableScope(escapeChar, auto);
   const globalArgs: Record<string, string | undefined> = {};
-  const sources: ArgSources = { buildArgs, inherited: auto };
+  const sources: ArgSources = { buildArgs };
   let inStage = false;
 
   for (const instruction of instructions) {
@@ -89,6 +94,16 @@ export function analyzeDockerfile(options: AnalyzeOptions): Result<DockerfileAna
     references: context.references,
     globalArgs,
   });
+}
+
+function sourceOf(text: string): AnalyzeContext['source'] {
+  let lines: LineIndex | undefined;
+  return (range) => {
+    // A range over several lines holds line continuations: dockerfile-ast's value is used for those.
+    if (range.start.line !== range.end.line) return undefined;
+    lines ??= new LineIndex(text);
+    return text.slice(lines.offsetAt(range.start), lines.offsetAt(range.end));
+  };
 }
 
 function report(context: AnalyzeContext, message: string, range: { start: { line: number; character: number }; end: { line: number; character: number } }): void {

@@ -1,5 +1,6 @@
 import type { Diagnostic, SourceLocation } from '../diagnostics/diagnostic.js';
 import { diagnostic } from '../diagnostics/diagnostic.js';
+import type { Position } from './positions.js';
 import type { Expansion } from './shell-words.js';
 import type { Result } from '../util/result.js';
 import type { ImageReference, ReferenceKind, StageInfo } from './types.js';
@@ -15,6 +16,17 @@ export interface AnalyzeContext {
   stages: StageInfo[];
   references: ImageReference[];
   diagnostics: Diagnostic[];
+  /**
+   * The text of a one-line range as written: dockerfile-ast's getValue() has already removed the
+   * escape characters, which BuildKit leaves to its shell lexer (`\/` in `${V//\//-}`).
+   */
+  source: (range: Range) => string | undefined;
+}
+
+/** A zero-based range as dockerfile-ast reports it. */
+export interface Range {
+  start: Position;
+  end: Position;
 }
 
 /** What a reference looked like and where, before it is resolved. */

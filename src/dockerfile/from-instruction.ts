@@ -1,7 +1,10 @@
 import type { From } from 'dockerfile-ast';
-import { diagnostic } from '../diagnostics/diagnostic.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { parsePlatform } from '../model/platform.js';
+import { parseReference } from '../model/reference.js';
 import { toLocation } from './positions.js';
 import type { VariableScope } from './scope.js';
+import type { Expansion } from './shell-words.js';
 import { addImageReference, expandedOrReport, type AnalyzeContext, type ReferenceSite } from './context.js';
 import type { StageInfo } from './types.js';
 
@@ -52,26 +55,34 @@ export function analyzeFrom(context: AnalyzeContext, from: From, globalScope: Va
     return;
   }
   const name = checkStageName(context, from, index);
-  const raw = image.getValue();
+  const raw = context.source(image.getRange()) ?? image.getValue();
   const site: ReferenceSite = { kind: 'from', stage: index, raw, location, describe: `FROM ${raw}` };
   const stage: StageInfo = { index, base: '', baseRaw: raw, location, ...(name !== undefined && { name }) };
   context.stages.push(stage);
 
   const platformFlag = from.getPlatformFlag();
-  const platformRaw = platformFlag?.getValue();
-  if (platformFlag && platformRaw) {
+  const range = platformFlag?.getValueRange() ?? platformFlag?.getRange();
+  const platformRaw = range && (context.source(range) ?? platformFlag?.getValue());
+  if (platformFlag && range && platformRaw) {
     const platform = globalScope.expand(platformRaw);
-    const range = platformFlag.getValueRange() ?? platformFlag.getRange();
-    if (platform.ok) stage.platform = platform.value.value;
+    const problem = platform.ok ? platformProblem(platform.value.value) : platform.error;
+    if (problem === undefined && platform.ok) stage.platform = platform.value.value;
     else
       context.diagnostics.push(
-        diagnostic('usage', `FROM --platform=${platformRaw}: ${platform.error}`, {
+        diagnostic('usage', `FROM --platform=${platformRaw}: ${problem}`, {
           location: toLocation(file, range.start, range.end),
+          hint: 'A platform is os/arch[/variant] (linux/amd64), or $BUILDPLATFORM / $TARGETPLATFORM.',
         }),
       );
   }
 
-  const ref = expandedOrReport(context, site, globalScope.expand(raw));
+  const expansion = globalScope.expand(raw);
+  const missing = expansion.ok ? missingVariables(site, expansion.value, globalScope) : undefined;
+  if (missing) {
+    context.diagnostics.push(missing);
+    return;
+  }
+  const ref = expandedOrReport(context, site, expansion);
   if (ref === undefined) return;
   stage.base = ref;
   // FROM can only name a stage defined above it; otherwise the name is an image.
@@ -82,6 +93,38 @@ export function analyzeFrom(context: AnalyzeContext, from: From, globalScope: Va
     return;
   }
   addImageReference(context, site, ref);
+}
+
+/**
+ * The refusal of a FROM whose image is blank or not a reference because variables had no value
+ * (`ARG X` then `FROM alpine:\${X}`), as BuildKit refuses it ("base name should not be blank", or
+ * an invalid reference), naming the variables and how to give them a value. Undefined when the
+ * image is usable, or unusable for another reason.
+ */
+function missingVariables(site: ReferenceSite, expansion: Expansion, scope: VariableScope): Diagnostic | undefined {
+  const { value, unset } = expansion;
+  if (unset.length === 0) return undefined;
+  const blank = value.trim() === '';
+  if (!blank && (value === 'scratch' || parseReference(value).ok)) return undefined;
+  const described = unset.map((name) => {
+    const current = scope.get(name);
+    return current === '' ? `${name} is empty` : scope.declared(name) ? `ARG ${name} has no value` : `${name} is not declared before the first FROM`;
+  });
+  const outcome = blank ? 'the image name is blank' : `the image is "${value}", not a valid reference`;
+  const [first = 'X'] = unset;
+  const undeclared = unset.filter((name) => !scope.declared(name));
+  const declare = undeclared.length > 0 ? `Declare ${undeclared.map((n) => `ARG ${n}`).join(', ')} before the first FROM, then set` : 'Set';
+  return diagnostic('usage', `${site.describe}: ${described.join(', ')}, so ${outcome}`, {
+    location: site.location,
+    hint: `${declare} ${unset.length > 1 ? 'them' : 'it'} for the image with "args: { ${first}: <value> }" in images.yaml or --set <image>.args.${first}=<value>, or give the ARG a default (ARG ${first}=<value>).`,
+  });
+}
+
+/** Why BuildKit refuses an expanded FROM --platform value (empty, or not one platform); undefined when it takes it. */
+function platformProblem(value: string): string | undefined {
+  if (value === '') return 'empty platform value';
+  const parsed = parsePlatform(value, { os: 'linux', architecture: 'amd64' });
+  return parsed.ok ? undefined : `invalid platform ${parsed.error}`;
 }
 
 function checkStageName(context: AnalyzeContext, from: From, index: number): string | undefined {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeDockerfile, imageReferences, neededStages } from '../../src/dockerfile/index.js';
+import { analyzeDockerfile, imageReferences, neededStages, platformArgs } from '../../src/dockerfile/index.js';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 
 const FILE = '/repo/services/api/Dockerfile';
@@ -41,11 +41,13 @@ describe('analyzeDockerfile diagnostics', () => {
 
   it('reports an ARG that expands to nothing, with the variable to set', () => {
     const [d] = problems('FROM ${BASE}\n');
-    expect(d?.message).toBe('FROM ${BASE} expands to an empty image name');
+    expect(d?.message).toBe('FROM ${BASE}: BASE is not declared before the first FROM, so the image name is blank');
     expect(d?.location).toEqual({ file: FILE, line: 1, column: 6, endLine: 1, endColumn: 13 });
-    expect(d?.hint).toBe('Give $BASE a default with ARG before the first FROM, or pass it as a build arg.');
+    expect(d?.hint).toBe(
+      'Declare ARG BASE before the first FROM, then set it for the image with "args: { BASE: <value> }" in images.yaml or --set <image>.args.BASE=<value>, or give the ARG a default (ARG BASE=<value>).',
+    );
     // A stage ARG is not visible to FROM, as in docker.
-    expect(brief(problems('FROM busybox\nARG BASE=x\nFROM $BASE\n'))).toEqual(['3:6 FROM $BASE expands to an empty image name']);
+    expect(brief(problems('FROM busybox\nARG BASE=x\nFROM $BASE\n'))).toEqual(['3:6 FROM $BASE: BASE is not declared before the first FROM, so the image name is blank']);
   });
 
   it('reports invalid references, bad substitutions, bad stage indexes and duplicate names', () => {
@@ -121,5 +123,21 @@ describe('neededStages and imageReferences', () => {
     if (!unnamed.ok) throw new Error('fixture must analyze');
     const r = neededStages(unnamed.value, 'x');
     expect(!r.ok && r.error.message).toBe(`target "x" is not a stage of ${FILE}; it has no named stages`);
+  });
+});
+
+describe('FROM --platform, as BuildKit refuses it', () => {
+  it.each([
+    ['FROM --platform=$NOPE busybox\n', 'FROM --platform=$NOPE: empty platform value'],
+    ['FROM --platform=linux/amd64,linux/arm64 busybox\n', 'FROM --platform=linux/amd64,linux/arm64: invalid platform "amd64,linux" is not a valid component of "linux/amd64,linux/arm64"'],
+    ['ARG P=linux/arm64/v8/x\nFROM --platform=${P} busybox\n', 'FROM --platform=${P}: invalid platform "linux/arm64/v8/x": cannot parse platform specifier'],
+  ])('%j', (text, message) => {
+    const result = analyzeDockerfile({ file: '/x/Dockerfile', text });
+    expect(!result.ok && result.error.map((d) => d.message)).toEqual([message]);
+  });
+
+  it('takes $BUILDPLATFORM and $TARGETPLATFORM with their values', () => {
+    const result = analyzeDockerfile({ file: '/x/Dockerfile', text: 'FROM --platform=$BUILDPLATFORM busybox AS b\nFROM --platform=${TARGETPLATFORM} busybox\n', platform: 'linux/arm' });
+    expect(result.ok && result.value.stages.map((s) => s.platform)).toEqual([platformArgs(undefined).BUILDPLATFORM, 'linux/arm/v7']);
   });
 });

@@ -44,6 +44,9 @@ describe('Dockerfile analysis agrees with the real engine (BuildKit)', () => {
   it.each([
     ['an unknown instruction', `FROM ${base}\nFOOBAR x\n`, 'unknown instruction'],
     ['a variable in COPY --from', `ARG SRC=${base}\nFROM ${base}\nARG SRC\nCOPY --from=$SRC /bin/sh /sh\n`, 'variable expansion is not supported'],
+    ['a platform list in FROM --platform', `FROM --platform=linux/amd64,linux/arm64 ${base}\n`, 'invalid platform'],
+    ['an empty FROM --platform', `FROM --platform=$NOPE ${base}\n`, 'empty platform value'],
+    ['an ARG without a value in a tag', `ARG TAG\nFROM ${base.split(':')[0]}:$TAG\n`, 'ARG TAG has no value'],
   ])('rejects %s, as the engine does', async (_, dockerfile, message) => {
     const analysis = analyzeDockerfile({ file: '/x/Dockerfile', text: dockerfile });
     expect(!analysis.ok && analysis.error[0]?.message).toContain(message);
