@@ -101,7 +101,7 @@ export async function computeKeys(options: KeyOptions): Promise<PreparedRun> {
     defaultBuilder: info.buildkit ? 'buildkit' : 'classic',
     ...(options.builder ? { builder: options.builder } : {}),
     ...(options.noCache ? { noCache: true } : {}),
-    ...(locked ? { pinnedDockerfiles: locked.pinnedDockerfiles } : {}),
+    ...(locked ? { pins: locked.pins } : {}),
     contexts,
   });
   // The stat cache only speeds up the next hash: a folder that cannot be written (a read-only checkout) fails a build, not a look.

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
 import { createHash } from 'node:crypto';
 import { contextChanged, generatedDockerfileName, hashContext, walkContext, type ContextDigest, type ContextEntry, type HashedContext, type StatCache, type TarDockerfile } from '../context/index.js';
+import { pinBaseImages } from '../dockerfile/index.js';
 import type { BuilderKind } from '../model/project.js';
 import { computeKey, type CacheKey } from '../plan/cache-key.js';
 import { explainRebuild } from '../plan/explain.js';
@@ -50,8 +51,8 @@ export interface PrepareOptions {
   /** What the engine supports when nothing asks. */
   defaultBuilder: BuilderKind;
   noCache?: boolean;
-  /** Pinned Dockerfile texts from kiln.lock, by image name. */
-  pinnedDockerfiles?: ReadonlyMap<string, string>;
+  /** kiln.lock's pinned reference (`repository@digest`) of each pinned registry base, by the reference Dockerfiles use. */
+  pins?: ReadonlyMap<string, string>;
   /** Walked and hashed contexts to reuse, by image name; missing ones are walked, hashed and added (watch mode keeps it between rounds). */
   contexts?: ContextMemo;
 }
@@ -79,8 +80,8 @@ export async function prepareImages(options: PrepareOptions): Promise<Map<string
         const spec = graph.nodes.get(name)!.spec;
         const { entries, digest } = options.contexts?.get(name) ?? (await walkAndHash(spec, options.statCache));
         options.contexts?.set(name, { entries, digest });
-        const text = options.pinnedDockerfiles?.get(name) ?? readFileSync(spec.dockerfile, 'utf8'); // small; sync is ~5× faster than fs.promises here
-        return [name, { entries, digest, text }] as const;
+        const written = readFileSync(spec.dockerfile, 'utf8'); // small; sync is ~5× faster than fs.promises here
+        return [name, { entries, digest, written }] as const;
       }),
     ),
   );
@@ -88,17 +89,20 @@ export async function prepareImages(options: PrepareOptions): Promise<Map<string
   for (const name of graph.order) {
     const node = graph.nodes.get(name)!;
     const spec = node.spec;
-    const { entries, digest, text } = hashed.get(name)!;
-    const dockerfile = dockerfileInTar(spec.context, spec.dockerfile, text);
+    const { entries, digest, written } = hashed.get(name)!;
     const sent: HashedContext = { files: digest.files, hashedAt: digest.hashedAt, root };
-    if (!options.pinnedDockerfiles?.has(name)) assertHashedDockerfile(dockerfile, entries, sent);
+    assertHashedDockerfile(dockerfileInTar(spec.context, spec.dockerfile, written), entries, sent);
+    // The lock's pins rewrite the very text just checked: one read of the Dockerfile decides the key and what is sent.
+    const pins = options.pins;
+    const text = pins && node.externalBases.some((b) => pins.has(b)) ? pinBaseImages(written, pins, { buildArgs: spec.args, ...(spec.platform ? { platform: spec.platform } : {}) }) : written;
+    const dockerfile = dockerfileInTar(spec.context, spec.dockerfile, text);
     const builder = options.builder ?? spec.builder ?? options.defaultBuilder;
     const dependencies = Object.fromEntries(node.dependencies.map((d) => [d, prepared.get(d)!.key]));
     const baseImages = Object.fromEntries(node.externalBases.map((b) => [b, options.baseImages.get(b) ?? 'missing']));
     const unresolved = new Set([...node.externalBases.filter((b) => !options.baseImages.has(b)), ...node.dependencies.flatMap((d) => prepared.get(d)!.unresolvedBases ?? [])]);
     const inputs = { dockerfile: text, contextDigest: digest.digest, args: spec.args, target: spec.target, platform: spec.platform, builder, dependencies, baseImages };
     const key = computeKey(inputs);
-    const record = createKeyRecord({ key, inputs, files: digest.files });
+    const record = createKeyRecord({ key, inputs, files: digest.entries });
     const tags = spec.tags.map((t) => `${spec.repository}:${t}`);
     const local = options.noCache ? undefined : options.images.byKey(graph.project.name, name, key);
     const previous = await previousRecord(root, options.images, tags, key);

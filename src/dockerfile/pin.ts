@@ -45,6 +45,6 @@ export function rewriteReferences(text: string, replacements: ReadonlyMap<string
  * Rewrites the references `pins` knows to their pinned form (`repo@sha256:…` or
  * `repo:tag@sha256:…`), as {@link rewriteReferences} does.
  */
-export function pinBaseImages(text: string, pins: Map<string, string>, options: PinOptions = {}): string {
+export function pinBaseImages(text: string, pins: ReadonlyMap<string, string>, options: PinOptions = {}): string {
   return rewriteReferences(text, pins, options).text;
 }

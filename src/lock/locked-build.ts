@@ -1,6 +1,4 @@
-import { readFile } from 'node:fs/promises';
 import { diagnostic, KilnError } from '../diagnostics/diagnostic.js';
-import { pinBaseImages } from '../dockerfile/index.js';
 import type { Engine } from '../engine/engine.js';
 import type { BuildGraph } from '../plan/graph.js';
 import type { CredentialStore } from '../registry/index.js';
@@ -12,8 +10,8 @@ import type { LockFile } from './lock-file.js';
 export interface LockedBuild {
   /** Digest (or local image ID) standing for each pinned base in the cache keys. */
   pinnedBases: Map<string, string>;
-  /** Dockerfile texts with registry bases rewritten to `repository@digest`, by image name. */
-  pinnedDockerfiles: Map<string, string>;
+  /** The `repository@digest` reference each pinned registry base is built from, by the reference Dockerfiles use. */
+  pins: Map<string, string>;
   /** Bases the graph needs that the lock does not pin (the manifest changed since `kiln lock`). */
   unpinned: string[];
 }
@@ -26,7 +24,8 @@ export function pinnedReference(ref: string, digest: string): string {
 /**
  * Applies the lock to a graph before building: pulls each pinned registry base the engine lacks
  * (with credentials — BuildKit cannot authenticate base pulls itself), checks that local-only
- * bases are still the recorded image, and rewrites the Dockerfiles to name the pinned digests.
+ * bases are still the recorded image, and names the pinned reference of each registry base (prepareImages
+ * rewrites the Dockerfile text it hashed to it, so the text sent is the text checked against the context).
  */
 export async function lockedBuild(options: {
   lock: LockFile;
@@ -72,12 +71,5 @@ export async function lockedBuild(options: {
     }),
   );
   unpinned.sort();
-  const pinnedDockerfiles = new Map<string, string>();
-  for (const node of graph.nodes.values()) {
-    if (!node.externalBases.some((b) => pins.has(b))) continue;
-    const spec = node.spec;
-    const text = await readFile(spec.dockerfile, 'utf8');
-    pinnedDockerfiles.set(spec.name, pinBaseImages(text, pins, { buildArgs: spec.args, ...(spec.platform ? { platform: spec.platform } : {}) }));
-  }
-  return { pinnedBases, pinnedDockerfiles, unpinned };
+  return { pinnedBases, pins, unpinned };
 }

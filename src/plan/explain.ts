@@ -37,13 +37,33 @@ export function explainRebuild(previous: KeyRecord | undefined, current: KeyReco
 function fileReasons(previous: Record<string, string>, current: Record<string, string>): RebuildReason[] {
   const details: string[] = [];
   for (const file of changedKeys(previous, current)) {
-    const verb = !Object.hasOwn(previous, file) ? 'added' : !Object.hasOwn(current, file) ? 'removed' : 'changed';
-    details.push(`file ${file} ${verb}`);
+    const before = Object.hasOwn(previous, file) ? previous[file] : undefined;
+    const now = Object.hasOwn(current, file) ? current[file] : undefined;
+    const change = before === undefined ? 'added' : now === undefined ? 'removed' : entryChange(before, now);
+    if (change !== undefined) details.push(`file ${file} ${change}`);
   }
   const reasons: RebuildReason[] = details.slice(0, MAX_FILES).map((detail) => ({ kind: 'file', detail }));
   const rest = details.length - MAX_FILES;
   if (rest > 0) reasons.push({ kind: 'file', detail: `and ${rest} more ${rest === 1 ? 'file' : 'files'}` });
   return reasons;
+}
+
+/**
+ * How one context entry changed, from its fingerprints (`type:mode:hash`, see hashContext); a
+ * record written before fingerprints holds the content hash alone, which is all it can compare.
+ */
+function entryChange(before: string, now: string): string | undefined {
+  const a = fingerprintParts(before);
+  const b = fingerprintParts(now);
+  if (a.type === undefined || b.type === undefined) return a.hash === b.hash ? undefined : 'changed';
+  if (a.type !== b.type) return `changed from ${a.type} to ${b.type}`;
+  if (a.hash === b.hash) return `mode changed ${a.mode} → ${b.mode}`;
+  return a.mode === b.mode ? 'changed' : `changed (mode ${a.mode} → ${b.mode})`;
+}
+
+function fingerprintParts(value: string): { type?: string; mode?: string; hash: string } {
+  const parts = value.split(':');
+  return parts.length === 3 ? { type: parts[0]!, mode: parts[1]!, hash: parts[2]! } : { hash: value };
 }
 
 /** Keys whose values differ (or exist on one side only), in sorted order. */

@@ -87,7 +87,10 @@ async function checkImage(p: TempProject, name: string, id: string, key: string,
   for (const [full, file] of files) {
     const rel = full.slice(`ctx-${name}`.length + 1);
     if (rel === '') continue;
-    const hash = file.type === 'symlink' ? sha(file.linkname ?? '') : file.type === 'directory' ? '' : file.sha256;
+    // A dependent is sent its Dockerfile with the dependency's reference pointed at the exact build
+    // (`repo:kiln-dep-<id>`); the key hashed the text as written, which names `repo:latest`.
+    const written = rel === 'Dockerfile' ? file.content.replace(/:kiln-dep-[0-9a-f]{64}/g, ':latest') : undefined;
+    const hash = file.type === 'symlink' ? sha(file.linkname ?? '') : file.type === 'directory' ? '' : written !== undefined ? sha(written) : file.sha256;
     actual[rel] = `${file.type}:${file.mode.toString(8)}:${hash}`;
   }
   const expected = record!.files;

@@ -53,11 +53,12 @@ describe.each(builders)('scheduling and output (%s builder, real engine)', (buil
     expect((await engine.inspectImage(`${registry}/head:v1`))?.Id).toBe(eventOf(events, 'built', 'head')?.id);
     expect((await engine.inspectImage(`${registry}/mid:v1`))?.Id).toBe(eventOf(events, 'built', 'mid')?.id);
     expect((await engine.inspectImage(`${registry}/tail:v1`))?.Id).toBe(eventOf(events, 'built', 'tail')?.id);
-    // Dependents were sent references to the exact builds, not these tags, which nothing applied.
-    expect(await engine.inspectImage(`${registry}/head:edge`)).toBeUndefined();
-    expect(await engine.inspectImage(`${registry}/mid:latest`)).toBeUndefined();
+    // Dependents were sent references to the exact builds (kiln-dep-<id>), removed when the run ended;
+    // the tags they name are the dependencies' own, applied after success like any other.
+    expect((await engine.inspectImage(`${registry}/head:edge`))?.Id).toBe(eventOf(events, 'built', 'head')?.id);
+    expect((await engine.inspectImage(`${registry}/mid:latest`))?.Id).toBe(eventOf(events, 'built', 'mid')?.id);
     const left = await engine.listImages({ filters: { label: [`dev.kiln.project=${p.id}`] } });
-    expect(left.flatMap((i) => i.RepoTags ?? []).sort()).toEqual([`${registry}/head:v1`, `${registry}/mid:v1`, `${registry}/solo:v1`, `${registry}/tail:v1`]);
+    expect(left.flatMap((i) => i.RepoTags ?? []).sort()).toEqual([`${registry}/head:edge`, `${registry}/head:v1`, `${registry}/mid:latest`, `${registry}/mid:v1`, `${registry}/solo:v1`, `${registry}/tail:v1`]);
     const tailLogs = events.filter((e) => e.type === 'log' && e.image === 'tail').map((e) => (e as { line: string }).line);
     expect(tailLogs).toContain(`head-${p.id}`);
 

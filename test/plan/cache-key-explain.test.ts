@@ -54,7 +54,7 @@ describe('explainRebuild', () => {
     expect(details(previous, current)).toEqual([
       'dockerfile: dockerfile changed',
       'file: file old.txt removed',
-      'file: file src/a.js changed',
+      'file: file src/a.js mode changed 644 → 755',
       'file: file src/c.js added',
       'arg: arg APP: "a" → "b"',
       'arg: arg NEW: (unset) → "n"',
@@ -78,6 +78,23 @@ describe('explainRebuild', () => {
     ]);
     const six = Object.fromEntries(Object.entries(many).slice(0, 6));
     expect(details(record({}, {}), record({}, six)).at(-1)).toBe('file: and 1 more file');
+  });
+
+  it('says what changed of an entry: its mode, its type, its content, or both', () => {
+    const previous = record({}, { 'a.sh': 'file:644:1', 'b.sh': 'file:644:1', 'link': 'symlink:777:2', 'c.sh': 'file:644:1' });
+    const current = record({}, { 'a.sh': 'file:755:1', 'b.sh': 'file:755:9', 'link': 'file:644:2', 'c.sh': 'file:644:9' });
+    expect(details(previous, current)).toEqual([
+      'file: file a.sh mode changed 644 → 755',
+      'file: file b.sh changed (mode 644 → 755)',
+      'file: file c.sh changed',
+      'file: file link changed from symlink to file',
+    ]);
+  });
+
+  it('compares a record written before fingerprints by content alone', () => {
+    const previous = record({}, { 'a.js': '1', 'b.js': '2' });
+    const current = record({}, { 'a.js': 'file:644:1', 'b.js': 'file:644:3' });
+    expect(details(previous, current)).toEqual(['file: file b.js changed']);
   });
 
   it('handles file names that are also Object.prototype keys', () => {

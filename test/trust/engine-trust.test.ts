@@ -60,7 +60,7 @@ describe('trusting what the engine says (real engine)', () => {
     const { events, failed } = await build(p, lying);
     const key = (events.find((e) => e.type === 'start') as { key: string }).key;
     expect(failed.get('solo')).toBe(
-      `the engine reported image ${busybox.Id} as the build of "solo", which does not carry this build's dev.kiln.image=solo, dev.kiln.key=${key}, dev.kiln.project=${p.id}: nothing was tagged`,
+      `the engine reported image ${busybox.Id} as the build of "solo", which does not carry this build's dev.kiln.image=solo, dev.kiln.key=${key}, dev.kiln.project=${p.id}, dev.kiln.repository=${services().registry}/${p.id}/solo: nothing was tagged`,
     );
     expect(events.some((e) => e.type === 'built')).toBe(false);
     const registry = `${services().registry}/${p.id}`;
