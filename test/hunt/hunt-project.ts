@@ -23,22 +23,22 @@ export interface HuntProject {
   varOf(name: string): string;
   /** The value `V` gets when no `--var` sets it. */
   readonly defaultValue: string;
-  /** The image's repository (`127.0.0.1:5000/<id>/<name>`). */
-  repository(name: string): string;
+  /** The one reference the image is tagged with and its dependents name: `<registry>/<id>/<name>:latest`, or `<registry>/<id>/shared:<name>` when the images share a repository (the docker-library layout). */
+  ref(name: string): string;
   /** Absolute path of the image's context. */
   context(name: string): string;
 }
 
 /** Every image copies its context to `/ctx/<name>/` and writes its arg `V` to `/ctx/<name>.arg`. */
-export function dockerfile(project: { id: string; repository(name: string): string }, image: HuntImage, comment = ''): string {
+export function dockerfile(project: { id: string; ref(name: string): string }, image: HuntImage, comment = ''): string {
   const lines = [
-    `FROM ${image.from ? `${project.repository(image.from)}:latest` : services().baseImage}`,
+    `FROM ${image.from ? project.ref(image.from) : services().baseImage}`,
     'ARG V',
     `COPY . /ctx/${image.name}/`,
     ...(image.copyFrom
       ? [
-          `COPY --from=${project.repository(image.copyFrom)}:latest /ctx/${image.copyFrom}/ /ctx/${image.copyFrom}/`,
-          `COPY --from=${project.repository(image.copyFrom)}:latest /ctx/${image.copyFrom}.arg /ctx/${image.copyFrom}.arg`,
+          `COPY --from=${project.ref(image.copyFrom)} /ctx/${image.copyFrom}/ /ctx/${image.copyFrom}/`,
+          `COPY --from=${project.ref(image.copyFrom)} /ctx/${image.copyFrom}.arg /ctx/${image.copyFrom}.arg`,
         ]
       : []),
     // The project id keeps BuildKit's cache of other tests out of this image's layers.
@@ -57,31 +57,34 @@ export function text(rng: Prng, size: number): string {
 /** An hour ago: generated files start outside the stat cache's racy window, as a checkout's do. */
 const past = () => new Date(Date.now() - 3_600_000);
 
+/** Options of {@link generateProject}. */
+export interface GenerateOptions {
+  /** A fixed graph instead of a random one. */
+  images?: HuntImage[];
+  /** Every image in one repository, told apart by tag; default: at random. */
+  sharedRepository?: boolean;
+}
+
 /**
  * Generates a project of 3-4 images on busybox: `i0` a base, `i1` FROM `i0`, `i2` COPY --from an
  * earlier image, and maybe `i3` with a random parent and copy source; each with a context of a
  * few files (one executable, one in a subfolder, a symlink), a `.dockerignore` excluding
- * `ignored/` and `*.tmp` (both present), and a build arg set from a variable.
+ * `ignored/` and `*.tmp` (both present), and a build arg set from a variable. Sometimes every
+ * image shares one repository with a tag each, as the docker-library images do.
  */
-export async function generateProject(rng: Prng): Promise<HuntProject> {
+export async function generateProject(rng: Prng, options: GenerateOptions = {}): Promise<HuntProject> {
   const project = await tempProject({});
   const registry = `${services().registry}/${project.id}`;
-  const images: HuntImage[] = [
-    { name: 'i0', sleep: sleepOf(rng) },
-    { name: 'i1', from: 'i0', sleep: sleepOf(rng) },
-    { name: 'i2', ...(rng.chance(0.5) ? { from: 'i0' } : {}), copyFrom: rng.pick(['i0', 'i1']), sleep: sleepOf(rng) },
-  ];
-  if (rng.chance(0.6)) {
-    const from = rng.pick(['i1', 'i2', undefined]);
-    const copyFrom = rng.pick(['i0', 'i1', 'i2'].filter((n) => n !== from));
-    images.push({ name: 'i3', ...(from ? { from } : {}), ...(rng.chance(0.6) ? { copyFrom } : {}), sleep: sleepOf(rng) });
-  }
+  const images = options.images?.map((i) => ({ ...i })) ?? randomGraph(rng);
+  const shared = options.sharedRepository ?? rng.chance(0.3);
+  const repository = (name: string) => (shared ? `${registry}/shared` : `${registry}/${name}`);
+  const tag = (name: string) => (shared ? name : 'latest');
   const hunt: HuntProject = {
     project,
     images,
     varOf: (name) => `V_${name}`,
     defaultValue: 'd0',
-    repository: (name) => `${registry}/${name}`,
+    ref: (name) => `${repository(name)}:${tag(name)}`,
     context: (name) => join(project.root, name),
   };
   const manifest = [
@@ -89,15 +92,16 @@ export async function generateProject(rng: Prng): Promise<HuntProject> {
     `name: "${project.id}"`,
     `registry: ${registry}`,
     'images:',
-    ...images.map((i) => `  ${i.name}: { context: ${i.name}, args: { V: "\${${hunt.varOf(i.name)}:-${hunt.defaultValue}}" } }`),
+    ...images.map((i) => `  ${i.name}: { context: ${i.name}, repository: ${repository(i.name)}, tags: [${tag(i.name)}], args: { V: "\${${hunt.varOf(i.name)}:-${hunt.defaultValue}}" } }`),
     '',
   ].join('\n');
   const files: Record<string, string> = { 'images.yaml': manifest };
   for (const image of images) {
     const dir = image.name;
-    files[`${dir}/Dockerfile`] = dockerfile({ id: project.id, repository: hunt.repository }, image);
+    files[`${dir}/Dockerfile`] = dockerfile({ id: project.id, ref: hunt.ref }, image);
     files[`${dir}/.dockerignore`] = 'ignored\n*.tmp\n';
-    for (let i = 0; i < rng.int(2, 4); i++) files[`${dir}/f${i}.txt`] = text(rng, rng.int(1, 3000));
+    const count = rng.int(2, 4);
+    for (let i = 0; i < count; i++) files[`${dir}/f${i}.txt`] = text(rng, rng.int(1, 3000));
     files[`${dir}/sub/g.txt`] = text(rng, rng.int(1, 500));
     files[`${dir}/run.sh`] = `echo ${rng.word(8)}\n`;
     files[`${dir}/ignored/note.txt`] = text(rng, 50);
@@ -110,6 +114,21 @@ export async function generateProject(rng: Prng): Promise<HuntProject> {
   }
   await agePaths(project.root);
   return hunt;
+}
+
+/** `i0` a base, `i1` FROM it, `i2` COPY --from an earlier one, and maybe `i3` with random edges. */
+function randomGraph(rng: Prng): HuntImage[] {
+  const images: HuntImage[] = [
+    { name: 'i0', sleep: sleepOf(rng) },
+    { name: 'i1', from: 'i0', sleep: sleepOf(rng) },
+    { name: 'i2', ...(rng.chance(0.5) ? { from: 'i0' } : {}), copyFrom: rng.pick(['i0', 'i1']), sleep: sleepOf(rng) },
+  ];
+  if (rng.chance(0.6)) {
+    const from = rng.pick(['i1', 'i2', undefined]);
+    const copyFrom = rng.pick(['i0', 'i1', 'i2'].filter((n) => n !== from));
+    images.push({ name: 'i3', ...(from ? { from } : {}), ...(rng.chance(0.6) ? { copyFrom } : {}), sleep: sleepOf(rng) });
+  }
+  return images;
 }
 
 function sleepOf(rng: Prng): number {
@@ -126,7 +145,7 @@ async function agePaths(dir: string): Promise<void> {
 }
 
 /** The kinds of edit the mutator makes. */
-export const mutationKinds = ['content', 'same-size-keep-mtime', 'grow', 'truncate', 'chmod', 'add', 'remove', 'ignored', 'dockerfile', 'symlink'] as const;
+export const mutationKinds = ['content', 'same-size-keep-mtime', 'grow', 'append', 'truncate', 'chmod', 'add', 'remove', 'ignored', 'dockerfile', 'symlink'] as const;
 
 /** One kind of edit. */
 export type MutationKind = (typeof mutationKinds)[number];
@@ -147,12 +166,19 @@ async function editableFiles(context: string): Promise<string[]> {
   return out.sort();
 }
 
-/** Applies one edit of `kind` (random when absent) to a random image's context; returns what it did. */
-export async function mutate(hunt: HuntProject, rng: Prng, kind: MutationKind = rng.pick(mutationKinds)): Promise<string> {
-  const image = rng.pick(hunt.images);
+/** Which image and file an edit goes to; random where absent. */
+export interface MutationTarget {
+  image?: string;
+  /** Relative to the image's context. */
+  file?: string;
+}
+
+/** Applies one edit of `kind` (random when absent) to the target (random when absent); returns what it did. */
+export async function mutate(hunt: HuntProject, rng: Prng, kind: MutationKind = rng.pick(mutationKinds), target: MutationTarget = {}): Promise<string> {
+  const image = hunt.images.find((i) => i.name === target.image) ?? rng.pick(hunt.images);
   const context = hunt.context(image.name);
   const files = await editableFiles(context);
-  const file = files.length > 0 ? rng.pick(files) : undefined;
+  const file = target.file ?? (files.length > 0 ? rng.pick(files) : undefined);
   const at = (rel: string) => join(context, rel);
   const where = `${image.name}/${file ?? ''}`;
   switch (kind) {
@@ -171,10 +197,17 @@ export async function mutate(hunt: HuntProject, rng: Prng, kind: MutationKind = 
       await utimes(at(file), before.atime, before.mtime);
       return `same-size-keep-mtime ${where}`;
     }
-    case 'grow':
+    case 'grow': {
+      // Rewritten longer, not appended: a file cut at its old size is then visibly wrong.
+      if (!file) return mutate(hunt, rng, 'add');
+      const { size } = await lstat(at(file));
+      await writeFile(at(file), text(rng, size + rng.int(1, 20_000)));
+      return `grow ${where}`;
+    }
+    case 'append':
       if (!file) return mutate(hunt, rng, 'add');
       await appendFile(at(file), text(rng, rng.int(1, 20_000)));
-      return `grow ${where}`;
+      return `append ${where}`;
     case 'truncate': {
       if (!file) return mutate(hunt, rng, 'add');
       const { size } = await lstat(at(file));
@@ -205,7 +238,7 @@ export async function mutate(hunt: HuntProject, rng: Prng, kind: MutationKind = 
     }
     case 'dockerfile':
       image.sleep = sleepOf(rng);
-      await writeFile(at('Dockerfile'), dockerfile({ id: hunt.project.id, repository: hunt.repository }, image, ` edit ${rng.word(4)}`));
+      await writeFile(at('Dockerfile'), dockerfile({ id: hunt.project.id, ref: hunt.ref }, image, ` edit ${rng.word(4)}`));
       return `dockerfile ${image.name} (sleep ${image.sleep})`;
     case 'symlink': {
       await rm(at('link'), { force: true });

@@ -3,11 +3,21 @@ import { extract } from 'tar-stream';
 import { Readable } from 'node:stream';
 import { fingerprint, sha256, type Tree } from './tree.js';
 
-/** What a folder of an image holds: its tree, and the text of its small files. */
+/** One entry of an image's folder, as the engine's archive gives it. */
+export interface ImageEntry {
+  /** Relative to the folder read. */
+  path: string;
+  type: 'file' | 'directory' | 'symlink';
+  mode: number;
+  /** File content (the generated images hold only small files). */
+  content: Buffer;
+  linkname: string;
+}
+
+/** What a folder of an image holds: its tree, and its entries. */
 export interface ImageFolder {
   tree: Tree;
-  /** Path → content, for every file (the generated images hold only small files). */
-  text: Map<string, string>;
+  entries: ImageEntry[];
 }
 
 /** Reads folders out of images through the Engine API, without running them. */
@@ -56,7 +66,7 @@ export function imageReader(dockerHost: string): ImageReader {
 /** Parses the engine's archive of a folder (entries named `<folder>/...`) into a tree. */
 async function untar(body: Readable, top: string): Promise<ImageFolder> {
   const tree: Tree = new Map();
-  const text = new Map<string, string>();
+  const entries: ImageEntry[] = [];
   const parser = extract();
   const done = new Promise<void>((resolve, reject) => {
     parser.on('finish', resolve);
@@ -73,12 +83,12 @@ async function untar(body: Readable, top: string): Promise<ImageFolder> {
         const type = header.type === 'directory' ? 'directory' : header.type === 'symlink' ? 'symlink' : 'file';
         const hash = type === 'symlink' ? sha256(header.linkname ?? '') : type === 'file' ? sha256(content) : '';
         tree.set(rel, fingerprint(type, header.mode ?? 0, hash));
-        if (type === 'file') text.set(rel, content.toString('utf8'));
+        entries.push({ path: rel, type, mode: header.mode ?? 0, content, linkname: header.linkname ?? '' });
       }
       next();
     });
   });
   body.pipe(parser);
   await done;
-  return { tree, text };
+  return { tree, entries };
 }

@@ -22,6 +22,11 @@ export function claims(run: KilnRun): Claim[] {
   return run.events.filter((e): e is Claim => e.type === 'built' || e.type === 'cached');
 }
 
+/** `--var K=V` arguments for the values. */
+export function varArgs(vars: Record<string, string>): string[] {
+  return Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}=${v}`]);
+}
+
 /** Starts the real `bin/kiln.js` (dist/ must be built) with `--progress json`; resolves when it exits. */
 export function startKiln(
   root: string,
@@ -30,7 +35,7 @@ export function startKiln(
   vars: Record<string, string> = {},
   onEvent?: (event: BuildEvent) => void,
 ): Promise<KilnRun> {
-  const args = [...command, '--progress', 'json', ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}=${v}`])];
+  const args = [...command, '--progress', 'json', ...varArgs(vars)];
   const child = spawnKiln(args, { cwd: root, env: { DOCKER_HOST: services().dockerHost } });
   const events: BuildEvent[] = [];
   let stdout = '';

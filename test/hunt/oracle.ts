@@ -2,6 +2,7 @@ import { loadKeyRecord } from '../../src/plan/key-record.js';
 import { KilnLabel } from '../../src/model/labels.js';
 import type { Engine } from '../../src/engine/engine.js';
 import type { HuntProject } from './hunt-project.js';
+import { derivedKey } from './derive-key.js';
 import { imageReader, type ImageFolder } from './image-files.js';
 import { claims, type KilnRun } from './kiln-runs.js';
 import { coarsen, diffTrees, diskTree, fingerprint, recordTree, sha256, type Tree } from './tree.js';
@@ -16,7 +17,7 @@ export interface Oracle {
    * files on disk, and every tag on the claimed image.
    */
   checkRun(run: KilnRun, options: { exact: boolean }): Promise<string[]>;
-  /** Every image's `latest` tag names an image whose content is the one its own key label describes. */
+  /** Every image's tag names an image whose content is the one its own key label describes. */
   checkTags(): Promise<string[]>;
   close(): Promise<void>;
 }
@@ -80,6 +81,21 @@ export function oracle(hunt: HuntProject, engine: Engine): Oracle {
     return { tree: mine.tree, coarse };
   }
 
+  /**
+   * Each part of the image's /ctx (its own, its FROM parents', its COPY --from source's) hashes,
+   * by kiln's own functions, to the key its record names: folders and modes count too.
+   */
+  async function keyProblems(folder: ImageFolder, name: string, key: string, copied: boolean, problems: string[]): Promise<void> {
+    const record = await loadKeyRecord(root, key);
+    if (!record) return; // reported by the content comparison
+    const derived = await derivedKey(folder, name, record);
+    if (derived !== key) problems.push(`image /ctx/${name} hashes to key ${derived?.slice(0, 12) ?? '(no Dockerfile)'} (kiln's walk, hash and key function on the image's files), not ${key.slice(0, 12)}`);
+    if (copied) return;
+    const image = plan.get(name)!;
+    if (image.from && record.dependencies[image.from]) await keyProblems(folder, image.from, record.dependencies[image.from]!, false, problems);
+    if (image.copyFrom && record.dependencies[image.copyFrom]) await keyProblems(folder, image.copyFrom, record.dependencies[image.copyFrom]!, true, problems);
+  }
+
   /** The image `id` carries `key` and holds exactly what the source says the key describes. */
   async function checkImage(name: string, id: string, key: string, source: Source): Promise<string[]> {
     const problems: string[] = [];
@@ -91,7 +107,9 @@ export function oracle(hunt: HuntProject, engine: Engine): Oracle {
       if (labels[KilnLabel.image] !== name) problems.push(`image label ${KilnLabel.image}=${labels[KilnLabel.image] ?? '(none)'}`);
     }
     const want = await expected(name, key, source, problems);
-    const have = (await folderOf(id))?.tree ?? new Map<string, string>();
+    const folder = await folderOf(id);
+    if (folder && source.kind === 'record') await keyProblems(folder, name, key, false, problems);
+    const have = folder?.tree ?? new Map<string, string>();
     const what = source.kind === 'record' ? 'the key' : 'disk';
     const diffs = want.coarse ? diffTrees(coarsen(want.tree), coarsen(have)) : diffTrees(want.tree, have);
     problems.push(...diffs.map((d) => `image /ctx/${d.replace('key says', `${what} says`).replace('not in the key', `not in ${what}`)}`));
@@ -121,8 +139,8 @@ export function oracle(hunt: HuntProject, engine: Engine): Oracle {
           }
         }
         if (exact) {
-          const tagged = await engine.inspectImage(`${hunt.repository(claim.image)}:latest`);
-          if (tagged?.Id !== claim.id) problems.push(`tag latest points at ${tagged?.Id ?? 'nothing'}`);
+          const tagged = await engine.inspectImage(hunt.ref(claim.image));
+          if (tagged?.Id !== claim.id) problems.push(`tag ${hunt.ref(claim.image)} points at ${tagged?.Id ?? 'nothing'}`);
         }
         violations.push(...problems.map((p) => `${run.label}: ${claim.image} ${claim.type} key ${claim.key.slice(0, 12)} id ${claim.id.slice(7, 19)}: ${p}`));
       }
@@ -135,11 +153,11 @@ export function oracle(hunt: HuntProject, engine: Engine): Oracle {
     async checkTags() {
       const violations: string[] = [];
       for (const image of hunt.images) {
-        const ref = `${hunt.repository(image.name)}:latest`;
+        const ref = hunt.ref(image.name);
         const tagged = await engine.inspectImage(ref);
         const key = tagged?.Config?.Labels?.[KilnLabel.key];
         if (!tagged || !key) continue; // never built yet: nothing is claimed
-        violations.push(...(await checkImage(image.name, tagged.Id, key, { kind: 'record' })).map((p) => `tag ${image.name}:latest -> ${tagged.Id.slice(7, 19)}: ${p}`));
+        violations.push(...(await checkImage(image.name, tagged.Id, key, { kind: 'record' })).map((p) => `tag ${ref} -> ${tagged.Id.slice(7, 19)}: ${p}`));
       }
       return violations;
     },

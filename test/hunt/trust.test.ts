@@ -1,11 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, describe, expect, it } from 'vitest';
-import { removeProjectImages } from '../build/fixture.js';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { realEngine, services } from '../helpers/services.js';
-import { generateProject, mutate, type HuntProject } from './hunt-project.js';
-import { startKiln, summary, type KilnRun } from './kiln-runs.js';
-import { oracle } from './oracle.js';
+import { services } from '../helpers/services.js';
+import { huntProjects } from './fixture.js';
+import { mutate, type HuntProject } from './hunt-project.js';
+import { startKiln, summary, varArgs, type KilnRun } from './kiln-runs.js';
 import { prng, runSeed, type Prng } from './prng.js';
 
 // Spawns bin/kiln.js: run `npm run build` first. KILN_HUNT_ROUNDS (default 2) and KILN_HUNT_SEED
@@ -13,16 +12,7 @@ import { prng, runSeed, type Prng } from './prng.js';
 
 const rounds = Math.max(1, Number(process.env.KILN_HUNT_ROUNDS ?? 2));
 const seed = runSeed();
-const engine = realEngine();
-const projects: HuntProject[] = [];
-
-afterAll(async () => {
-  for (const hunt of projects) {
-    await removeProjectImages(engine, hunt.project.id);
-    await hunt.project.remove();
-  }
-  await engine.close();
-});
+const { generate } = huntProjects();
 
 /** `--var` values for a run: each image's arg left at its default or set to one of two values. */
 function randomVars(hunt: HuntProject, rng: Prng): Record<string, string> {
@@ -42,60 +32,55 @@ const racingExits = new Set([0, 1, 2]);
  */
 async function huntRound(roundSeed: number): Promise<{ violations: string[]; log: string[] }> {
   const rng = prng(roundSeed);
-  const hunt = await generateProject(rng);
-  projects.push(hunt);
-  const judge = oracle(hunt, engine);
+  const { hunt, judge } = await generate(rng);
   const root = hunt.project.root;
-  const log = [`graph: ${hunt.images.map((i) => `${i.name}${i.from ? ` FROM ${i.from}` : ''}${i.copyFrom ? ` COPY --from ${i.copyFrom}` : ''}`).join(', ')}`];
+  const log = [`graph: ${hunt.images.map((i) => `${i.name} (${hunt.ref(i.name)})${i.from ? ` FROM ${i.from}` : ''}${i.copyFrom ? ` COPY --from ${i.copyFrom}` : ''}`).join(', ')}`];
   const violations: string[] = [];
   const judged = async (run: KilnRun, exact: boolean) => {
     log.push(summary(run));
     violations.push(...(await judge.checkRun(run, { exact })));
   };
-  try {
-    await judged(await startKiln(root, 'initial', ['build']), true);
+  await judged(await startKiln(root, 'initial', ['build']), true);
 
-    const varsOf = [{}, { ...randomVars(hunt, rng), [hunt.varOf('i0')]: 'a' }, { ...randomVars(hunt, rng), [hunt.varOf('i0')]: 'b' }];
-    let running = varsOf.length;
-    const runs: Promise<KilnRun>[] = [];
-    for (const [n, vars] of varsOf.entries()) {
-      runs.push(startKiln(root, `concurrent#${n}`, ['build'], vars).finally(() => running--));
-      await sleep(rng.int(0, 300));
-    }
-    for (let edits = 0; running > 0 && edits < 16; edits++) {
-      await sleep(rng.int(20, 250));
-      log.push(`edit: ${await mutate(hunt, rng)}`);
-    }
-    for (const run of await Promise.all(runs)) {
-      await judged(run, false);
-      if (!racingExits.has(run.code ?? -1) || /\n\s+at /.test(run.stderr)) violations.push(`${run.label}: exit ${run.code}: ${run.stderr.trim().slice(0, 800)}`);
-    }
-    violations.push(...(await judge.checkTags()));
-
-    // Quiet tree: let every edit leave the stat cache's racy window, so the next run remembers
-    // every stamp and an mtime-preserving edit afterwards is a real test of the cache.
-    await sleep(2_100);
-    let vars = randomVars(hunt, rng);
-    await judged(await startKiln(root, 'sequential#0', ['build'], vars), true);
-    log.push(`edit: ${await mutate(hunt, rng, 'same-size-keep-mtime')}`, `edit: ${await mutate(hunt, rng)}`);
-    await judged(await startKiln(root, 'sequential#1', ['build'], vars), true);
+  const varsOf = [{}, { ...randomVars(hunt, rng), [hunt.varOf('i0')]: 'a' }, { ...randomVars(hunt, rng), [hunt.varOf('i0')]: 'b' }];
+  let running = varsOf.length;
+  const runs: Promise<KilnRun>[] = [];
+  for (const [n, vars] of varsOf.entries()) {
+    runs.push(startKiln(root, `concurrent#${n}`, ['build'], vars).finally(() => running--));
+    await sleep(rng.int(0, 300));
+  }
+  for (let edits = 0; running > 0 && edits < 16; edits++) {
+    await sleep(rng.int(20, 250));
     log.push(`edit: ${await mutate(hunt, rng)}`);
-    vars = randomVars(hunt, rng);
-    await judged(await startKiln(root, 'sequential#2', ['build', '--no-cache'], vars), true);
-    violations.push(...(await judge.checkTags()));
+  }
+  for (const run of await Promise.all(runs)) {
+    await judged(run, false);
+    if (!racingExits.has(run.code ?? -1) || /\n\s+at /.test(run.stderr)) violations.push(`${run.label}: exit ${run.code}: ${run.stderr.trim().slice(0, 800)}`);
+  }
+  violations.push(...(await judge.checkTags()));
 
-    // Every command computes the same keys: plan agrees with the build that just ran.
-    const last = await startKiln(root, 'sequential#3', ['build'], vars);
-    await judged(last, true);
-    const planned = await runCli(['plan', '--json', ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}=${v}`])], { cwd: root, env: { DOCKER_HOST: services().dockerHost } });
-    const document = JSON.parse(planned.stdout) as { images: { name: string; key?: string; cached?: boolean }[] };
-    for (const claim of last.events) {
-      if (claim.type !== 'built' && claim.type !== 'cached') continue;
-      const image = document.images.find((i) => i.name === claim.image);
-      if (image?.key !== claim.key || image.cached !== true) violations.push(`plan: ${claim.image} key ${image?.key?.slice(0, 12)} cached ${image?.cached}, the build just made ${claim.key.slice(0, 12)}`);
-    }
-  } finally {
-    await judge.close();
+  // Quiet tree: let every edit leave the stat cache's racy window, so the next run remembers
+  // every stamp and an mtime-preserving edit afterwards is a real test of the cache.
+  await sleep(2_100);
+  let vars = randomVars(hunt, rng);
+  await judged(await startKiln(root, 'sequential#0', ['build'], vars), true);
+  log.push(`edit: ${await mutate(hunt, rng, 'same-size-keep-mtime')}`, `edit: ${await mutate(hunt, rng)}`);
+  await judged(await startKiln(root, 'sequential#1', ['build'], vars), true);
+  log.push(`edit: ${await mutate(hunt, rng)}`);
+  vars = randomVars(hunt, rng);
+  await judged(await startKiln(root, 'sequential#2', ['build', '--no-cache'], vars), true);
+  violations.push(...(await judge.checkTags()));
+
+  // Every command computes the same keys: plan agrees with the build that just ran.
+  const last = await startKiln(root, 'sequential#3', ['build'], vars);
+  await judged(last, true);
+  const planned = await runCli(['plan', '--json', ...varArgs(vars)], { cwd: root, env: { DOCKER_HOST: services().dockerHost } });
+  if (planned.code !== 0) violations.push(`plan: exit ${planned.code}: ${planned.stderr.trim().slice(0, 500)}`);
+  const document = (planned.code === 0 ? JSON.parse(planned.stdout) : { images: [] }) as { images: { name: string; key?: string; cached?: boolean }[] };
+  for (const claim of last.events) {
+    if (claim.type !== 'built' && claim.type !== 'cached') continue;
+    const image = document.images.find((i) => i.name === claim.image);
+    if (image?.key !== claim.key || image.cached !== true) violations.push(`plan: ${claim.image} key ${image?.key?.slice(0, 12)} cached ${image?.cached}, the build just made ${claim.key.slice(0, 12)}`);
   }
   return { violations, log };
 }
@@ -104,7 +89,9 @@ describe('randomized trust: every image kiln tags or calls cached holds exactly 
   for (let round = 0; round < rounds; round++) {
     it(`round ${round + 1}/${rounds}`, { timeout: 240_000 }, async () => {
       const roundSeed = (seed + round) >>> 0;
-      const { violations, log } = await huntRound(roundSeed);
+      const { violations, log } = await huntRound(roundSeed).catch((error: unknown) => {
+        throw new Error(`KILN_HUNT_SEED=${roundSeed}: ${error instanceof Error ? error.stack : String(error)}`);
+      });
       expect(violations, `KILN_HUNT_SEED=${roundSeed} KILN_HUNT_ROUNDS=1 replays this round\n${log.join('\n')}\n`).toEqual([]);
     });
   }
