@@ -4,7 +4,7 @@ import { runCli } from '../helpers/cli.js';
 import { services } from '../helpers/services.js';
 import { huntProjects } from './fixture.js';
 import { mutate, type HuntProject } from './hunt-project.js';
-import { startKiln, summary, varArgs, type KilnRun } from './kiln-runs.js';
+import { claims, startKiln, summary, varArgs, type KilnRun } from './kiln-runs.js';
 import { prng, runSeed, type Prng } from './prng.js';
 
 // Spawns bin/kiln.js: run `npm run build` first. KILN_HUNT_ROUNDS (default 2) and KILN_HUNT_SEED
@@ -27,7 +27,8 @@ const racingExits = new Set([0, 1, 2]);
 /**
  * One round: a generated project, built once; then three concurrent `kiln build`s (two of them with
  * different values for the base's arg) while a mutator edits the contexts; then sequential builds
- * after edits (one with --no-cache) on a still tree; then `kiln plan`. Every claim of every run is
+ * on a still tree after an ignored-only edit (nothing may rebuild), an mtime-preserving edit and
+ * random ones (one build with --no-cache); then `kiln plan`, which must agree with the last build. Every claim of every run is
  * judged by the oracle; the round returns the violations and a log to replay it by.
  */
 async function huntRound(roundSeed: number): Promise<{ violations: string[]; log: string[] }> {
@@ -63,22 +64,30 @@ async function huntRound(roundSeed: number): Promise<{ violations: string[]; log
   // every stamp and an mtime-preserving edit afterwards is a real test of the cache.
   await sleep(2_100);
   let vars = randomVars(hunt, rng);
-  await judged(await startKiln(root, 'sequential#0', ['build'], vars), true);
+  const quiet = await startKiln(root, 'sequential#0', ['build'], vars);
+  await judged(quiet, true);
+  // Ignored files are not inputs: nothing rebuilds, every key stays.
+  log.push(`edit: ${await mutate(hunt, rng, 'ignored')}`);
+  const ignored = await startKiln(root, 'sequential#1', ['build'], vars);
+  await judged(ignored, true);
+  const before = new Map(claims(quiet).map((c) => [c.image, c.key]));
+  for (const claim of claims(ignored)) {
+    if (claim.type !== 'cached' || claim.key !== before.get(claim.image)) violations.push(`sequential#1: ${claim.image} ${claim.type} with key ${claim.key.slice(0, 12)} after an edit of an ignored file only (was ${before.get(claim.image)?.slice(0, 12)})`);
+  }
   log.push(`edit: ${await mutate(hunt, rng, 'same-size-keep-mtime')}`, `edit: ${await mutate(hunt, rng)}`);
-  await judged(await startKiln(root, 'sequential#1', ['build'], vars), true);
+  await judged(await startKiln(root, 'sequential#2', ['build'], vars), true);
   log.push(`edit: ${await mutate(hunt, rng)}`);
   vars = randomVars(hunt, rng);
-  await judged(await startKiln(root, 'sequential#2', ['build', '--no-cache'], vars), true);
+  await judged(await startKiln(root, 'sequential#3', ['build', '--no-cache'], vars), true);
   violations.push(...(await judge.checkTags()));
 
   // Every command computes the same keys: plan agrees with the build that just ran.
-  const last = await startKiln(root, 'sequential#3', ['build'], vars);
+  const last = await startKiln(root, 'sequential#4', ['build'], vars);
   await judged(last, true);
   const planned = await runCli(['plan', '--json', ...varArgs(vars)], { cwd: root, env: { DOCKER_HOST: services().dockerHost } });
   if (planned.code !== 0) violations.push(`plan: exit ${planned.code}: ${planned.stderr.trim().slice(0, 500)}`);
   const document = (planned.code === 0 ? JSON.parse(planned.stdout) : { images: [] }) as { images: { name: string; key?: string; cached?: boolean }[] };
-  for (const claim of last.events) {
-    if (claim.type !== 'built' && claim.type !== 'cached') continue;
+  for (const claim of claims(last)) {
     const image = document.images.find((i) => i.name === claim.image);
     if (image?.key !== claim.key || image.cached !== true) violations.push(`plan: ${claim.image} key ${image?.key?.slice(0, 12)} cached ${image?.cached}, the build just made ${claim.key.slice(0, 12)}`);
   }
