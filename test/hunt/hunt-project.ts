@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Prng } from './prng.js';
 import { services } from '../helpers/services.js';
 import { tempProject, type TempProject } from '../helpers/project.js';
+import { sha256 } from './tree.js';
 
 /** One image of a generated project and how it reaches its manifest parents. */
 export interface HuntImage {
@@ -27,10 +28,12 @@ export interface HuntProject {
   ref(name: string): string;
   /** Absolute path of the image's context. */
   context(name: string): string;
+  /** Every Dockerfile text the project ever had, by sha256: what an image's rewritten copy is matched to. */
+  dockerfiles: Map<string, string>;
 }
 
 /** Every image copies its context to `/ctx/<name>/` and writes its arg `V` to `/ctx/<name>.arg`. */
-export function dockerfile(project: { id: string; ref(name: string): string }, image: HuntImage, comment = ''): string {
+function dockerfile(project: Pick<HuntProject, 'ref' | 'dockerfiles'> & { id: string }, image: HuntImage, comment = ''): string {
   const lines = [
     `FROM ${image.from ? project.ref(image.from) : services().baseImage}`,
     'ARG V',
@@ -44,7 +47,9 @@ export function dockerfile(project: { id: string; ref(name: string): string }, i
     // The project id keeps BuildKit's cache of other tests out of this image's layers.
     `RUN sleep ${image.sleep} && echo "$V" > /ctx/${image.name}.arg # ${project.id}${comment}`,
   ];
-  return `${lines.join('\n')}\n`;
+  const text = `${lines.join('\n')}\n`;
+  project.dockerfiles.set(sha256(text), text);
+  return text;
 }
 
 /** Random text of `size` bytes in lines of letters (a newline at most every 40 bytes). */
@@ -86,6 +91,7 @@ export async function generateProject(rng: Prng, options: GenerateOptions = {}):
     defaultValue: 'd0',
     ref: (name) => `${repository(name)}:${tag(name)}`,
     context: (name) => join(project.root, name),
+    dockerfiles: new Map(),
   };
   const manifest = [
     'version: 1',
@@ -98,7 +104,7 @@ export async function generateProject(rng: Prng, options: GenerateOptions = {}):
   const files: Record<string, string> = { 'images.yaml': manifest };
   for (const image of images) {
     const dir = image.name;
-    files[`${dir}/Dockerfile`] = dockerfile({ id: project.id, ref: hunt.ref }, image);
+    files[`${dir}/Dockerfile`] = dockerfile({ ...hunt, id: project.id }, image);
     files[`${dir}/.dockerignore`] = 'ignored\n*.tmp\n';
     const count = rng.int(2, 4);
     for (let i = 0; i < count; i++) files[`${dir}/f${i}.txt`] = text(rng, rng.int(1, 3000));
@@ -238,7 +244,7 @@ export async function mutate(hunt: HuntProject, rng: Prng, kind: MutationKind = 
     }
     case 'dockerfile':
       image.sleep = sleepOf(rng);
-      await writeFile(at('Dockerfile'), dockerfile({ id: hunt.project.id, ref: hunt.ref }, image, ` edit ${rng.word(4)}`));
+      await writeFile(at('Dockerfile'), dockerfile({ ...hunt, id: hunt.project.id }, image, ` edit ${rng.word(4)}`));
       return `dockerfile ${image.name} (sleep ${image.sleep})`;
     case 'symlink': {
       await rm(at('link'), { force: true });

@@ -92,3 +92,25 @@ async function untar(body: Readable, top: string): Promise<ImageFolder> {
   await done;
   return { tree, entries };
 }
+
+/** A Dockerfile's text with every image reference (`FROM x`, `--from=x`) masked. */
+function masked(text: string): string {
+  return text.replace(/^(FROM\s+)\S+/gm, '$1<ref>').replace(/--from=\S+/g, '--from=<ref>');
+}
+
+/**
+ * The folder with each copy of a Dockerfile that kiln rewrote before sending (a dependency pointed
+ * at an exact build, a base pinned to a digest: only image references differ) put back to the
+ * text on disk it came from, so it compares with the key's inputs, which are that text.
+ */
+export function withOriginalDockerfiles(folder: ImageFolder, originals: ReadonlyMap<string, string>): ImageFolder {
+  const byMasked = new Map([...originals.values()].map((text) => [masked(text), text]));
+  const entries = folder.entries.map((entry) => {
+    if (entry.type !== 'file' || !entry.path.endsWith('/Dockerfile') || originals.has(sha256(entry.content))) return entry;
+    const original = byMasked.get(masked(entry.content.toString('utf8')));
+    return original === undefined ? entry : { ...entry, content: Buffer.from(original) };
+  });
+  const tree: Tree = new Map(folder.tree);
+  for (const entry of entries) if (entry.type === 'file') tree.set(entry.path, fingerprint('file', entry.mode, sha256(entry.content)));
+  return { tree, entries };
+}

@@ -3,7 +3,7 @@ import { KilnLabel } from '../../src/model/labels.js';
 import type { Engine } from '../../src/engine/engine.js';
 import type { HuntProject } from './hunt-project.js';
 import { derivedKey } from './derive-key.js';
-import { imageReader, type ImageFolder } from './image-files.js';
+import { imageReader, withOriginalDockerfiles, type ImageFolder } from './image-files.js';
 import { claims, type KilnRun } from './kiln-runs.js';
 import { coarsen, diffTrees, diskTree, fingerprint, recordTree, sha256, type Tree } from './tree.js';
 import { services } from '../helpers/services.js';
@@ -29,7 +29,7 @@ export function oracle(hunt: HuntProject, engine: Engine): Oracle {
   const folders = new Map<string, Promise<ImageFolder | undefined>>();
   const folderOf = (id: string) => {
     let folder = folders.get(id);
-    if (!folder) folders.set(id, (folder = reader.read(id, '/ctx')));
+    if (!folder) folders.set(id, (folder = reader.read(id, '/ctx').then((f) => f && withOriginalDockerfiles(f, hunt.dockerfiles))));
     return folder;
   };
   const root = hunt.project.root;
