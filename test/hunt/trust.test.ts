@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { services } from '../helpers/services.js';
-import { huntProjects } from './fixture.js';
+import { huntProjects, moveTag } from './fixture.js';
 import { mutate, type HuntProject } from './hunt-project.js';
 import { claims, startKiln, summary, varArgs, type KilnRun } from './kiln-runs.js';
 import { prng, runSeed, type Prng } from './prng.js';
@@ -12,7 +12,7 @@ import { prng, runSeed, type Prng } from './prng.js';
 
 const rounds = Math.max(1, Number(process.env.KILN_HUNT_ROUNDS ?? 2));
 const seed = runSeed();
-const { generate } = huntProjects();
+const { engine, generate } = huntProjects();
 
 /** `--var` values for a run: each image's arg left at its default or set to one of two values. */
 function randomVars(hunt: HuntProject, rng: Prng): Record<string, string> {
@@ -26,7 +26,8 @@ const racingExits = new Set([0, 1, 2]);
 
 /**
  * One round: a generated project, built once; then three concurrent `kiln build`s (two of them with
- * different values for the base's arg) while a mutator edits the contexts; then sequential builds
+ * different values for the base's arg) while a mutator edits the contexts and now and then moves a
+ * tag onto the base image; then sequential builds
  * on a still tree after an ignored-only edit (nothing may rebuild), an mtime-preserving edit and
  * random ones (one build with --no-cache); then `kiln plan`, which must agree with the last build. Every claim of every run is
  * judged by the oracle; the round returns the violations and a log to replay it by.
@@ -52,7 +53,8 @@ async function huntRound(roundSeed: number): Promise<{ violations: string[]; log
   }
   for (let edits = 0; running > 0 && edits < 16; edits++) {
     await sleep(rng.int(20, 250));
-    log.push(`edit: ${await mutate(hunt, rng)}`);
+    // Now and then someone else moves a tag that dependents name.
+    log.push(rng.chance(0.15) ? await moveTag(engine, hunt, rng.pick(hunt.images).name) : `edit: ${await mutate(hunt, rng)}`);
   }
   for (const run of await Promise.all(runs)) {
     await judged(run, false);
