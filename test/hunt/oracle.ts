@@ -66,7 +66,7 @@ export function oracle(hunt: HuntProject, engine: Engine): Oracle {
     const mine = await own(name, key, source, problems);
     const record = await loadKeyRecord(root, key);
     const image = plan.get(name)!;
-    const wanted = [image.from, image.copyFrom].filter((d): d is string => d !== undefined).sort();
+    const wanted = [...new Set([image.from, image.copyFrom].filter((d): d is string => d !== undefined))].sort();
     const deps = record?.dependencies ?? {};
     if (record && source.kind === 'record' && Object.keys(deps).sort().join() !== wanted.join()) {
       problems.push(`${name}'s key record lists dependencies [${Object.keys(deps).sort().join()}], its Dockerfile names [${wanted.join()}]`);
