@@ -37,7 +37,7 @@ function trail() {
 describe('issue #9 reproductions, judged by the trust oracle (real engine)', () => {
   it('an edit that keeps the size and restores the mtime is rebuilt, and --no-cache never stores it under the old key', async () => {
     const rng = prng(1);
-    const { hunt, judge } = await generate(rng, { images: graph(0.1), sharedRepository: false });
+    const { hunt, judge } = await generate(rng, { images: graph(0.1), sharedRepository: false, lockedUpstream: false });
     const t = trail();
     const first = await startKiln(hunt.project.root, 'first', ['build']);
     await t.judge(judge.checkRun(first, { exact: true }), first);
@@ -52,7 +52,7 @@ describe('issue #9 reproductions, judged by the trust oracle (real engine)', () 
 
   it.each<MutationKind>(['content', 'grow'])('a dependent\'s file edited (%s) while its dependency runs is never shipped under the old key', async (kind) => {
     const rng = prng(2);
-    const { hunt, judge } = await generate(rng, { images: graph(3), sharedRepository: false });
+    const { hunt, judge } = await generate(rng, { images: graph(3), sharedRepository: false, lockedUpstream: false });
     const t = trail();
     const first = await startKiln(hunt.project.root, 'first', ['build']);
     await t.judge(judge.checkRun(first, { exact: true }), first);
@@ -76,7 +76,7 @@ describe('issue #9 reproductions, judged by the trust oracle (real engine)', () 
 
   it('two runs at once with different values for the base\'s arg each build the dependents on their own base', async () => {
     const rng = prng(3);
-    const { hunt, judge } = await generate(rng, { images: graph(1), sharedRepository: false });
+    const { hunt, judge } = await generate(rng, { images: graph(1), sharedRepository: false, lockedUpstream: false });
     const t = trail();
     const first = await startKiln(hunt.project.root, 'first', ['build']);
     await t.judge(judge.checkRun(first, { exact: true }), first);
@@ -100,7 +100,7 @@ describe('issue #9 reproductions, judged by the trust oracle (real engine)', () 
       { name: 'i1', from: 'i0', sleep: 0.1 },
       { name: 'i2', from: 'i1', copyFrom: 'i0', sleep: 0.1 },
     ];
-    const { hunt, judge } = await generate(rng, { images, sharedRepository: true });
+    const { hunt, judge } = await generate(rng, { images, sharedRepository: true, lockedUpstream: false });
     const t = trail();
     const first = await startKiln(hunt.project.root, 'first', ['build']);
     await t.judge(judge.checkRun(first, { exact: true }), first);

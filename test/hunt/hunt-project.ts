@@ -30,12 +30,14 @@ export interface HuntProject {
   context(name: string): string;
   /** Every Dockerfile text the project ever had, by sha256: what an image's rewritten copy is matched to. */
   dockerfiles: Map<string, string>;
+  /** The external base of every image without a manifest parent. */
+  base: string;
 }
 
 /** Every image copies its context to `/ctx/<name>/` and writes its arg `V` to `/ctx/<name>.arg`. */
-function dockerfile(project: Pick<HuntProject, 'ref' | 'dockerfiles'> & { id: string }, image: HuntImage, comment = ''): string {
+function dockerfile(project: Pick<HuntProject, 'ref' | 'dockerfiles' | 'base'> & { id: string }, image: HuntImage, comment = ''): string {
   const lines = [
-    `FROM ${image.from ? project.ref(image.from) : services().baseImage}`,
+    `FROM ${image.from ? project.ref(image.from) : project.base}`,
     'ARG V',
     `COPY . /ctx/${image.name}/`,
     ...(image.copyFrom
@@ -68,6 +70,8 @@ export interface GenerateOptions {
   images?: HuntImage[];
   /** Every image in one repository, told apart by tag; default: at random. */
   sharedRepository?: boolean;
+  /** The external base (default: the test services' busybox). */
+  base?: string;
 }
 
 /**
@@ -92,6 +96,7 @@ export async function generateProject(rng: Prng, options: GenerateOptions = {}):
     ref: (name) => `${repository(name)}:${tag(name)}`,
     context: (name) => join(project.root, name),
     dockerfiles: new Map(),
+    base: options.base ?? services().baseImage,
   };
   const manifest = [
     'version: 1',

@@ -12,6 +12,8 @@ export interface ImageEntry {
   /** File content (the generated images hold only small files). */
   content: Buffer;
   linkname: string;
+  /** For a Dockerfile put back to its text on disk: the bytes the image holds, as kiln sent them. */
+  sent?: Buffer;
 }
 
 /** What a folder of an image holds: its tree, and its entries. */
@@ -108,7 +110,7 @@ export function withOriginalDockerfiles(folder: ImageFolder, originals: Readonly
   const entries = folder.entries.map((entry) => {
     if (entry.type !== 'file' || !entry.path.endsWith('/Dockerfile') || originals.has(sha256(entry.content))) return entry;
     const original = byMasked.get(masked(entry.content.toString('utf8')));
-    return original === undefined ? entry : { ...entry, content: Buffer.from(original) };
+    return original === undefined ? entry : { ...entry, content: Buffer.from(original), sent: entry.content };
   });
   const tree: Tree = new Map(folder.tree);
   for (const entry of entries) if (entry.type === 'file') tree.set(entry.path, fingerprint('file', entry.mode, sha256(entry.content)));

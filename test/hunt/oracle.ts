@@ -88,7 +88,7 @@ export function oracle(hunt: HuntProject, engine: Engine): Oracle {
   async function keyProblems(folder: ImageFolder, name: string, key: string, copied: boolean, problems: string[]): Promise<void> {
     const record = await loadKeyRecord(root, key);
     if (!record) return; // reported by the content comparison
-    const derived = await derivedKey(folder, name, record);
+    const derived = await derivedKey(folder, name, record, hunt.images.map((i) => hunt.ref(i.name)));
     if (derived !== key) problems.push(`image /ctx/${name} hashes to key ${derived?.slice(0, 12) ?? '(no Dockerfile)'} (kiln's walk, hash and key function on the image's files), not ${key.slice(0, 12)}`);
     if (copied) return;
     const image = plan.get(name)!;

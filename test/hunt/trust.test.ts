@@ -29,15 +29,15 @@ const racingExits = new Set([0, 1, 2]);
  * different values for the base's arg) while a mutator edits the contexts and now and then moves a
  * tag onto the base image; then sequential builds
  * on a still tree after an ignored-only edit (nothing may rebuild), an mtime-preserving edit and
- * random ones (one build with --no-cache); then `kiln plan`, which must agree with the last build. Every claim of every run is
+ * random ones (one build with --no-cache); then `kiln plan`, `kiln push` and `kiln reconcile`, which
+ * must key as the last build did. Sometimes the base is a registry image pinned by `kiln lock`. Every claim of every run is
  * judged by the oracle; the round returns the violations and a log to replay it by.
  */
 async function huntRound(roundSeed: number): Promise<{ violations: string[]; log: string[] }> {
   const rng = prng(roundSeed);
-  const { hunt, judge } = await generate(rng);
+  const { hunt, judge, log, violations } = await generate(rng);
   const root = hunt.project.root;
-  const log = [`graph: ${hunt.images.map((i) => `${i.name} (${hunt.ref(i.name)})${i.from ? ` FROM ${i.from}` : ''}${i.copyFrom ? ` COPY --from ${i.copyFrom}` : ''}`).join(', ')}`];
-  const violations: string[] = [];
+  log.push(`graph: ${hunt.images.map((i) => `${i.name} (${hunt.ref(i.name)})${i.from ? ` FROM ${i.from}` : ''}${i.copyFrom ? ` COPY --from ${i.copyFrom}` : ''}`).join(', ')}`);
   const judged = async (run: KilnRun, exact: boolean) => {
     log.push(summary(run));
     violations.push(...(await judge.checkRun(run, { exact })));
@@ -92,6 +92,20 @@ async function huntRound(roundSeed: number): Promise<{ violations: string[]; log
   for (const claim of claims(last)) {
     const image = document.images.find((i) => i.name === claim.image);
     if (image?.key !== claim.key || image.cached !== true) violations.push(`plan: ${claim.image} key ${image?.key?.slice(0, 12)} cached ${image?.cached}, the build just made ${claim.key.slice(0, 12)}`);
+  }
+
+  // Push and reconcile key as build did: right after a push every tag is where the manifest wants it.
+  const env = { DOCKER_HOST: services().dockerHost };
+  const pushed = await startKiln(root, 'push', ['push'], vars);
+  log.push(summary(pushed));
+  if (pushed.code !== 0) violations.push(`push: exit ${pushed.code}: ${pushed.stderr.trim().slice(0, 500)}`);
+  const reconciled = await runCli(['reconcile', '--json', ...varArgs(vars)], { cwd: root, env });
+  if (reconciled.code !== 0) violations.push(`reconcile: exit ${reconciled.code}: ${reconciled.stderr.trim().slice(0, 500)}`);
+  const state = (reconciled.code === 0 ? JSON.parse(reconciled.stdout) : { images: [] }) as { images: { image: string; key: string; tags: { tag: string; action: string }[] }[] };
+  for (const claim of claims(last)) {
+    const image = state.images.find((i) => i.image === claim.image);
+    if (image?.key !== claim.key) violations.push(`reconcile: ${claim.image} key ${image?.key?.slice(0, 12)}, the build made ${claim.key.slice(0, 12)}`);
+    for (const tag of image?.tags ?? []) if (tag.action !== 'ok' && tag.action !== 'extra') violations.push(`reconcile: ${claim.image}:${tag.tag} ${tag.action} right after kiln push`);
   }
   return { violations, log };
 }
