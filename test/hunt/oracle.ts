@@ -13,8 +13,8 @@ export interface Oracle {
   /**
    * Every `built`/`cached` event of the run names an image that carries its key and holds exactly
    * what the key's record describes, parents included; its args are the run's. `exact` (a run with
-   * nothing editing the project) also requires exit 0, every image claimed, records equal to the
-   * files on disk, and every tag on the claimed image.
+   * nothing editing the project) also requires exit 0, every image claimed, its record and its
+   * content equal to the files on disk (parents included), and every tag on the claimed image.
    */
   checkRun(run: KilnRun, options: { exact: boolean }): Promise<string[]>;
   /** Every image's tag names an image whose content is the one its own key label describes. */
