@@ -1,5 +1,6 @@
 // What `kiln prune` may touch: the project's images, and only in the repositories its manifest names.
 import type { ImageSummary } from '../engine/engine.js';
+import { isDependencyRef } from '../model/dependency-ref.js';
 import { KilnLabel } from '../model/labels.js';
 import type { ImageSpec } from '../model/project.js';
 import { isContentTag } from '../push/content-tag.js';
@@ -38,7 +39,8 @@ export function pruneScope(project: string, images: Iterable<Pick<ImageSpec, 're
 
 /**
  * Whether a reference (`repo:tag` or `repo@digest`) is one kiln makes: a repository of the manifest
- * with one of its tag templates (`${…}` matching any tag text) or a content tag `kiln-<20 hex>`.
+ * with one of its tag templates (`${…}` matching any tag text), a content tag `kiln-<20 hex>`, or a
+ * dependency reference `kiln-dep-<64 hex>` a killed run left behind.
  * A digest reference of a manifest repository is kiln's too: the engine drops it with the
  * repository's last tag.
  */
@@ -48,7 +50,7 @@ export function isOwnReference(scope: PruneScope, ref: string): boolean {
   const templates = scope.repositories.get(parsed.name);
   if (templates === undefined) return false;
   if (parsed.tag === undefined) return parsed.digest !== undefined;
-  return isContentTag(parsed.tag) || matchesTagTemplates(parsed.tag, templates);
+  return isContentTag(parsed.tag) || isDependencyRef(ref) || matchesTagTemplates(parsed.tag, templates);
 }
 
 /** Whether a tag reference is one the manifest makes now (its image is the build a manifest tag points at). */

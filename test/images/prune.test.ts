@@ -47,10 +47,12 @@ const base: PruneOptions = { scope, currentKeys: new Map([['api', 'k5'], ['web',
 const ids = (options: Partial<PruneOptions>, list = images): string[] => planPrune(list, { ...base, ...options }).candidates.map((c) => c.id.slice(7, 8));
 
 describe('prune scope', () => {
-  it('owns a manifest repository with a tag its templates produce, and content tags there; nothing else', () => {
+  it('owns a manifest repository with a tag its templates produce, and content and dependency tags there; nothing else', () => {
     expect(isOwnReference(scope, 'api:v9')).toBe(true);
     expect(isOwnReference(scope, 'docker.io/library/api:latest')).toBe(true);
     expect(isOwnReference(scope, `api:${content}`)).toBe(true);
+    expect(isOwnReference(scope, `api:kiln-dep-${'a'.repeat(64)}`)).toBe(true);
+    expect(isOwnReference(scope, `other:kiln-dep-${'a'.repeat(64)}`)).toBe(false);
     expect(isOwnReference(scope, `api@sha256:${'1'.repeat(64)}`)).toBe(true);
     expect(isOwnReference(scope, 'api:mine')).toBe(false);
     expect(isOwnReference(scope, 'me/api:latest')).toBe(false);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DependencyRefs, dependencyRef } from '../../src/build/dependency-refs.js';
+import { DependencyRefs } from '../../src/build/dependency-refs.js';
+import { dependencyRef } from '../../src/model/dependency-ref.js';
 import { dependentDockerfile } from '../../src/build/dependent-dockerfile.js';
 import type { PreparedImage } from '../../src/build/prepare.js';
 import { loadProject } from '../../src/config/index.js';
