@@ -36,11 +36,15 @@ export function explainRebuild(previous: KeyRecord | undefined, current: KeyReco
 
 function fileReasons(previous: Record<string, string>, current: Record<string, string>): RebuildReason[] {
   const details: string[] = [];
-  for (const file of changedKeys(previous, current)) {
+  const changed = changedKeys(previous, current);
+  for (const file of changed) {
     const before = Object.hasOwn(previous, file) ? previous[file] : undefined;
     const now = Object.hasOwn(current, file) ? current[file] : undefined;
+    // A folder added or removed with files in it is told by its files.
+    const folder = (before ?? now)!.startsWith('directory:') && (before === undefined || now === undefined);
+    if (folder && changed.some((other) => other.startsWith(`${file}/`))) continue;
     const change = before === undefined ? 'added' : now === undefined ? 'removed' : entryChange(before, now);
-    if (change !== undefined) details.push(`file ${file} ${change}`);
+    if (change !== undefined) details.push(`${folder ? 'folder' : 'file'} ${file} ${change}`);
   }
   const reasons: RebuildReason[] = details.slice(0, MAX_FILES).map((detail) => ({ kind: 'file', detail }));
   const rest = details.length - MAX_FILES;

@@ -91,6 +91,12 @@ describe('explainRebuild', () => {
     ]);
   });
 
+  it('names a folder added or removed by its files, an empty one by itself', () => {
+    const previous = record({}, { 'a.txt': 'file:644:1', old: 'directory:755:', 'old/x': 'file:644:2' });
+    const current = record({}, { 'a.txt': 'file:644:1', data: 'directory:755:', 'data/d0': 'directory:755:', 'data/d0/f0.bin': 'file:644:3', empty: 'directory:755:' });
+    expect(details(previous, current)).toEqual(['file: file data/d0/f0.bin added', 'file: folder empty added', 'file: file old/x removed']);
+  });
+
   it('compares a record written before fingerprints by content alone', () => {
     const previous = record({}, { 'a.js': '1', 'b.js': '2' });
     const current = record({}, { 'a.js': 'file:644:1', 'b.js': 'file:644:3' });
