@@ -136,7 +136,7 @@ describe('dependencies through a mutable tag (real engine)', () => {
     await p.write({ 'app/Dockerfile': `FROM ${services().registry}/{{id}}/base:latest\nRUN echo fine\nHEALTHCHECK --interval=xyz CMD true\n` });
     const { code, stderr } = await runCli(['build', '--progress', 'plain'], { cwd: p.root, env: engineEnv() });
     expect(code).toBe(2);
-    expect(stderr).toMatch(/^app\/Dockerfile:3:1: error: (.*: )?dockerfile parse error line 3: time: invalid duration "xyz"\n {2}3 \| HEALTHCHECK --interval=xyz CMD true\n/m);
+    expect(stderr).toMatch(/^app\/Dockerfile:3:1: error: (.*: )?dockerfile parse error (on )?line 3: time: invalid duration "xyz"\n {2}3 \| HEALTHCHECK --interval=xyz CMD true\n/m);
     expect(await dependencyRefsLeft(engine, p.id)).toEqual([]);
   });
 
