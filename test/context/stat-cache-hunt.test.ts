@@ -6,6 +6,7 @@ import { RACY_WINDOW_MS, StatCache } from '../../src/context/stat-cache.js';
 import { walkContext } from '../../src/context/walk.js';
 import { restoreMtime } from '../helpers/mtime.js';
 import { makeTree } from './fixtures.js';
+import { mulberry32 as random } from '../helpers/random.js';
 
 // Hunts stale stat-cache hits: random edits meant to keep a file's stamp (same size, mtime set
 // back, inode reused, mode flipped, rapid rewrites), each followed by a cached hash that must
@@ -16,17 +17,6 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-/** mulberry32: a small seeded generator, so a failure can be replayed with KILN_HUNT_SEED. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NAMES = ['a.txt', 'b.txt', 'src/c.js', 'src/d.js', 'e.bin'];
 const SIZE = 16;

@@ -1,3 +1,5 @@
+import { mulberry32 } from '../helpers/random.js';
+
 /** A seeded pseudo-random generator (mulberry32): the same seed replays the same round. */
 export interface Prng {
   /** The seed it started from, printed with every failure. */
@@ -16,14 +18,7 @@ export interface Prng {
 
 /** A generator for `seed` (any 32-bit integer). */
 export function prng(seed: number): Prng {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
   return {
     seed,

@@ -9,18 +9,8 @@ import { pruneScope } from '../../src/images/prune-scope.js';
 import { KilnLabel } from '../../src/model/labels.js';
 import { fakePruneEngine } from './fake-prune-engine.js';
 import { summary } from './fixtures.js';
+import { mulberry32 as random } from '../helpers/random.js';
 
-/** mulberry32: a small seeded generator, so a failure names its seed and replays. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Repositories as the manifest may write them, and as the engine lists them (familiar form).
 const repositories = [

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { idsOf, lsCurrentKeys, planKeys, pruneDryRunKeys, reconcileKeys, runBuild } from './command-keys.js';
 import { cleanup, fixture, type Fixture } from './fixture.js';
+import { mulberry32 as random } from '../helpers/random.js';
 
 /** A base an image stage starts from or copies from: an external image, or an earlier image of the manifest. */
 type Source = { kind: 'external'; base: External } | { kind: 'image'; index: number };
@@ -35,17 +36,6 @@ interface Shape {
   change: { kind: 'file'; index: number } | { kind: 'base'; base: Exclude<External, 'local'> };
 }
 
-/** mulberry32: small, seedable, good enough to pick shapes. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** What a fixed seed forces, so the fixed set covers every combination that matters. */
 interface Forced {

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { ImageSpec, Project } from '../../src/model/project.js';
 import { resolveGraph } from '../../src/plan/resolve-graph.js';
+import { mulberry32 } from '../helpers/random.js';
 
 /*
  * Hunts for wrong edges: random manifests of images sharing a few repositories under random tags,
@@ -33,14 +34,7 @@ const DIGEST = `sha256:${'5e'.repeat(32)}`;
 
 /** A small deterministic PRNG (mulberry32), so a failing seed reproduces. */
 function random(seed: number): { int(n: number): number; chance(p: number): boolean; pick<T>(list: readonly T[]): T } {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   return {
     int: (n) => Math.floor(next() * n),
     chance: (p) => next() < p,

@@ -111,14 +111,5 @@ export function resultOf(events: BuildEvent[], image: string): { type: 'built' |
   return undefined;
 }
 
-/** A seeded pseudo-random generator (mulberry32), so a failing hunt can be replayed from its seed. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded pseudo-random generator, so a failing hunt can be replayed from its seed. */
+export { mulberry32 as seeded } from '../helpers/random.js';
