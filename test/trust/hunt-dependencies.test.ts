@@ -37,7 +37,8 @@ describe('hunting builds on the wrong dependency (real engine)', () => {
       running = false;
       await mover;
       for (const [index, run] of runs.entries()) {
-        const context = `seed ${seed}, round ${round}, run ${index} (X=${xs[index]}): ${run.stderr}`;
+        const failures = run.events.flatMap((e) => (e.type === 'failed' ? [`${e.image}: ${e.error}`] : []));
+        const context = `seed ${seed}, round ${round}, run ${index} (X=${xs[index]}): ${run.stderr}${failures.join('\n')}`;
         expect(run.code, context).toBe(0);
         const base = resultOf(run.events, 'base');
         const app = resultOf(run.events, 'app');
