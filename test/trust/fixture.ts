@@ -1,10 +1,9 @@
-import { Readable } from 'node:stream';
-import { extract } from 'tar-stream';
-import { Pool } from '../../src/util/undici.js';
+import { basename } from 'node:path';
 import type { Engine } from '../../src/engine/engine.js';
 import { spawnKiln } from '../helpers/cli.js';
 import { parseEvents } from '../helpers/cli.js';
 import type { BuildEvent } from '../../src/run/events.js';
+import { imageFiles } from '../helpers/image-files.js';
 import { services } from '../helpers/services.js';
 import { manifest } from '../build/fixture.js';
 
@@ -27,52 +26,12 @@ export function layeredProject(): Record<string, string> {
   };
 }
 
-/** One file of an image, read through the Engine API (a created, never started container's archive). */
+/** One file of an image, read through the Engine API (test/helpers/image-files.ts). */
 export async function readImageFile(image: string, path: string): Promise<string> {
-  const socketPath = services().dockerHost.replace(/^unix:\/\//, '');
-  const pool = new Pool('http://localhost', { socketPath });
-  try {
-    const created = await pool.request({
-      method: 'POST',
-      path: '/v1.41/containers/create',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ Image: image, Cmd: ['true'], HostConfig: { NetworkMode: 'none' } }),
-    });
-    const { Id } = (await created.body.json()) as { Id: string };
-    if (created.statusCode !== 201) throw new Error(`create container of ${image}: ${created.statusCode}`);
-    try {
-      const archive = await pool.request({ method: 'GET', path: `/v1.41/containers/${Id}/archive?path=${encodeURIComponent(path)}` });
-      if (archive.statusCode !== 200) {
-        await archive.body.dump();
-        throw new Error(`${path} not in ${image}: ${archive.statusCode}`);
-      }
-      return await firstEntry(archive.body);
-    } finally {
-      const removed = await pool.request({ method: 'DELETE', path: `/v1.41/containers/${Id}?force=1` });
-      await removed.body.dump();
-    }
-  } finally {
-    await pool.close();
-  }
-}
-
-async function firstEntry(body: Readable): Promise<string> {
-  const tar = extract();
-  let content: string | undefined;
-  tar.on('entry', (_header, stream, next) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (c: unknown) => chunks.push(c as Buffer));
-    stream.on('end', () => {
-      content ??= Buffer.concat(chunks).toString();
-      next();
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    tar.on('finish', resolve);
-    tar.on('error', reject);
-    body.pipe(tar);
-  });
-  return content ?? '';
+  const files = await imageFiles(image, path);
+  const file = files.get(basename(path));
+  if (file === undefined) throw new Error(`${path} not in ${image}`);
+  return file.content;
 }
 
 /** A finished `kiln` process: exit code, output, events. */
