@@ -12,11 +12,6 @@ export interface ImageIndex {
   byId(id: string): ImageSummary | undefined;
 }
 
-/** The canonical `repository:tag` (or `repository@digest`) form used as a map key. */
-export function canonicalRef(ref: string): string {
-  return canonicalReference(ref);
-}
-
 /**
  * The filter that lists only the images kiln built for `project`: everything a run needs about its
  * own builds (keys, the tags they hold, the build a tag points at) is on them. The engine still
@@ -37,8 +32,8 @@ export function indexImages(images: ImageSummary[]): ImageIndex {
   const byId = new Map<string, ImageSummary>();
   for (const image of images) {
     byId.set(image.Id, image);
-    for (const tag of image.RepoTags ?? []) if (tag !== '<none>:<none>') byRef.set(canonicalRef(tag), image.Id);
-    for (const digest of image.RepoDigests ?? []) if (digest !== '<none>@<none>') byRef.set(canonicalRef(digest), image.Id);
+    for (const tag of image.RepoTags ?? []) if (tag !== '<none>:<none>') byRef.set(canonicalReference(tag), image.Id);
+    for (const digest of image.RepoDigests ?? []) if (digest !== '<none>@<none>') byRef.set(canonicalReference(digest), image.Id);
     const labels = image.Labels ?? {};
     const key = labels[KilnLabel.key];
     if (key !== undefined) {
@@ -49,7 +44,7 @@ export function indexImages(images: ImageSummary[]): ImageIndex {
     }
   }
   return {
-    idOf: (ref) => byRef.get(canonicalRef(ref)),
+    idOf: (ref) => byRef.get(canonicalReference(ref)),
     byKey: (project, image, key) => byKey.get(`${project}\0${image}\0${key}`),
     byId: (id) => byId.get(id),
   };
